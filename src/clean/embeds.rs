@@ -1,0 +1,79 @@
+//! Embedded social posts in text dumps.
+//!
+//! An embedded post shows up as its text, often cut short and ending with a
+//! `pic.twitter.com/…` link, then an attribution line `— Name (@handle) Month D,
+//! YYYY`. The attribution line is the anchor; the lines above it belong to the
+//! post while they fit in a post's length (280 characters, links counted as 23,
+//! with room for the "…" cut) and do not read as the article quoting someone.
+
+use super::{By, Mark, Page};
+use crate::rules::Category;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Longest text an embedded post shows, in characters.
+const POST_BUDGET: usize = 320;
+
+static ATTRIBUTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[—–-]\s*.+\(@\w+\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}$").unwrap());
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\S*(?:https?://|pic\.twitter\.com/|www\.)\S*").unwrap());
+static REPORTED_SPEECH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[”"],?\s+(?:\w+\s+){0,3}(?:said|says|wrote|writes|added|told|tweeted|posted)\b"#)
+        .unwrap()
+});
+
+/// The name of this detector in reports.
+pub(crate) const NAME: &str = "embedded-post";
+
+pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
+    for i in 0..page.blocks.len() {
+        let b = &page.blocks[i];
+        if b.features.words > 30 || !ATTRIBUTION.is_match(b.text.trim()) {
+            continue;
+        }
+        page.remove(i, Category::Share, By::Detector(NAME, 1.0));
+        let mut budget = POST_BUDGET;
+        for j in (0..i).rev() {
+            let text = page.blocks[j].text.trim();
+            let len = post_length(text);
+            if matches!(page.marks[j], Mark::Protected)
+                || len > budget
+                || (j + 1 < i && REPORTED_SPEECH.is_match(text))
+            {
+                break;
+            }
+            budget -= len;
+            let score = 1.0 - budget as f32 / POST_BUDGET as f32;
+            page.remove(j, Category::Share, By::Detector(NAME, score));
+        }
+    }
+}
+
+/// Length of a post's text as the network counts it: every link is 23.
+fn post_length(text: &str) -> usize {
+    let mut len = text.chars().count();
+    for m in LINK.find_iter(text) {
+        len = len - m.as_str().chars().count() + 23;
+    }
+    len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribution_lines() {
+        assert!(ATTRIBUTION.is_match(
+            "— Volodymyr Zelenskyy / Володимир Зеленський (@ZelenskyyUa) February 12, 2025"
+        ));
+        assert!(ATTRIBUTION.is_match("— NWS Boston (@NWSBoston) Nov. 19, 2019"));
+        assert!(!ATTRIBUTION.is_match("— and then he left, on February 12, 2025."));
+    }
+
+    #[test]
+    fn links_count_as_23() {
+        assert_eq!(post_length("see pic.twitter.com/flmigxqtbl"), 4 + 23);
+    }
+}

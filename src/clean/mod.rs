@@ -1,0 +1,308 @@
+//! Cleaning: deciding, block by block, what is article and what is boilerplate.
+//!
+//! The text cleaner runs these stages over a [`Document`]:
+//!
+//! 1. **rules** — every block is matched once against the site's compiled
+//!    [`RuleSet`]; `drop` rules remove the block, `keep` rules protect it.
+//! 2. **embeds** — embedded social posts (the post text, its `pic.twitter.com`
+//!    link and the `— Name (@handle) date` line) are removed together.
+//! 3. **main content** — every block gets a value (sentence-like text counts
+//!    for it, short chrome and rule-matched blocks against it) and the densest
+//!    run of blocks is taken as the article ([`region`]); the headline just
+//!    above it is kept.
+//! 4. **sections** — `drop-section` and `drop-to-end` rules take the blocks under
+//!    them; teaser cards and segments unrelated to the article are removed
+//!    ([`teasers`]); a headline printed twice is kept once.
+//!
+//! Every removed block records what removed it: a rule (with its file and line)
+//! or a detector (with its name and score). Cleaning never rewrites the text of a
+//! kept block.
+
+mod embeds;
+mod region;
+mod teasers;
+
+use crate::document::{Block, Document};
+use crate::rules::{Action, Category, RuleBook, RuleSet};
+use std::sync::Arc;
+
+/// Settings of the cleaner. `Default` gives what the CLI uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Keep the headline found just above the article (text mode).
+    pub keep_title: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { keep_title: true }
+    }
+}
+
+/// Cleans pages with one rule book; cheap to share across threads.
+#[derive(Debug, Clone)]
+pub struct Cleaner {
+    book: RuleBook,
+    config: Config,
+}
+
+/// What removed a block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemovedBy {
+    /// A rule: its index in [`Cleaned::rules`].
+    Rule(usize),
+    /// A detector, with a score that says how sure it was (its meaning is the
+    /// detector's: documented on each).
+    Detector {
+        /// The detector's name, e.g. `content-region`.
+        name: &'static str,
+        /// The detector's score for this block.
+        score: f32,
+    },
+}
+
+/// One removed block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    /// 1-based line of the block in the input.
+    pub line: usize,
+    /// The block's text.
+    pub text: String,
+    /// The kind of boilerplate.
+    pub category: Category,
+    /// The rule or detector that decided it.
+    pub by: RemovedBy,
+}
+
+/// The result of cleaning one page.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// The article body: kept blocks, one per line, a blank line where the
+    /// input had one; ends with a newline unless empty.
+    pub text: String,
+    /// Removed blocks, in document order.
+    pub removals: Vec<Removal>,
+    /// Number of blocks in the page.
+    pub blocks: usize,
+    /// True when no article region was found and the page was cleaned by rules
+    /// alone.
+    pub fallback: bool,
+    /// The rule set that was applied.
+    pub rules: Arc<RuleSet>,
+}
+
+impl Cleaned {
+    /// `rule-id (file:line)` or `detector name (score)` for a removal.
+    pub fn describe(&self, r: &Removal) -> String {
+        match &r.by {
+            RemovedBy::Rule(i) => {
+                let rule = &self.rules.rules()[*i];
+                format!("{} ({})", rule.id, rule.origin)
+            }
+            RemovedBy::Detector { name, score } => format!("{name} (score {score:.2})"),
+        }
+    }
+
+    /// The rule id or detector name of a removal.
+    pub fn reason_id(&self, r: &Removal) -> &str {
+        match &r.by {
+            RemovedBy::Rule(i) => &self.rules.rules()[*i].id,
+            RemovedBy::Detector { name, .. } => name,
+        }
+    }
+}
+
+/// Per-block decision while cleaning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Mark {
+    /// Undecided.
+    Open,
+    /// A keep rule protects it.
+    Protected,
+    /// Removed.
+    Removed(Category, By),
+}
+
+/// A compact form of [`RemovedBy`] used while cleaning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum By {
+    Rule(usize),
+    Detector(&'static str, f32),
+}
+
+impl Mark {
+    pub(crate) fn is_removed(self) -> bool {
+        matches!(self, Mark::Removed(..))
+    }
+}
+
+/// The working state of one page.
+pub(crate) struct Page<'d, 'a> {
+    pub blocks: &'d [Block<'a>],
+    pub marks: Vec<Mark>,
+    /// The rule each block matched, if any (also for protected blocks).
+    pub matched: Vec<Option<(usize, Action, Category)>>,
+}
+
+impl Page<'_, '_> {
+    /// Removes a block unless a keep rule protects it or it is already removed.
+    pub fn remove(&mut self, i: usize, category: Category, by: By) {
+        if self.marks[i] == Mark::Open {
+            self.marks[i] = Mark::Removed(category, by);
+        }
+    }
+}
+
+impl Cleaner {
+    /// A cleaner over a loaded rule book.
+    pub fn new(book: RuleBook, config: Config) -> Cleaner {
+        Cleaner { book, config }
+    }
+
+    /// The rule book.
+    pub fn book(&self) -> &RuleBook {
+        &self.book
+    }
+
+    /// Cleans a plain-text dump of a page. `site` selects site rules.
+    pub fn clean_text(&self, src: &str, site: Option<&str>) -> Cleaned {
+        let doc = Document::from_text(src);
+        self.clean_document(&doc, site)
+    }
+
+    /// Cleans a document.
+    pub fn clean_document(&self, doc: &Document<'_>, site: Option<&str>) -> Cleaned {
+        let rules = self.book.for_site(site).clone();
+        let blocks = &doc.blocks[..];
+        let mut page = Page {
+            blocks,
+            marks: vec![Mark::Open; blocks.len()],
+            matched: Vec::with_capacity(blocks.len()),
+        };
+        // 1. rules
+        for (i, b) in blocks.iter().enumerate() {
+            let m = rules.match_block(b.text, b.features.words);
+            page.matched.push(m.map(|m| {
+                let r = &rules.rules()[m.index];
+                (m.index, m.action, r.category)
+            }));
+            if let Some(m) = m {
+                let category = rules.rules()[m.index].category;
+                if m.action == Action::Keep {
+                    page.marks[i] = Mark::Protected;
+                } else {
+                    page.remove(i, category, By::Rule(m.index));
+                }
+            }
+        }
+        // 2. embedded posts
+        embeds::remove_embedded_posts(&mut page);
+        // 3. main content
+        let region = region::find(&page);
+        let fallback = region.is_none();
+        let (start, end) = region.unwrap_or((0, blocks.len()));
+        for i in (0..start).chain(end..blocks.len()) {
+            let score = region::value(&page, i);
+            page.remove(i, Category::Outside, By::Detector("content-region", score));
+        }
+        let mut start = start;
+        if self.config.keep_title
+            && let Some(t) = region::title_above(&page, start)
+        {
+            page.marks[t] = Mark::Open;
+            start = t;
+        }
+        // 4. sections, teasers, repeated titles
+        apply_section_rules(&mut page, start, end);
+        teasers::remove_cards(&mut page, start, end);
+        teasers::remove_unrelated(&mut page, start, end);
+        teasers::remove_repeated_titles(&mut page);
+        finish(&page, rules, fallback)
+    }
+}
+
+/// A block that reads as body text: a sentence of some length.
+pub(crate) fn is_paragraph(b: &Block<'_>) -> bool {
+    let f = &b.features;
+    f.words >= 12 && f.ends_sentence && !f.has_url
+}
+
+/// `drop-section` takes the blocks under a heading until the next paragraph
+/// (or a heading that introduces one); `drop-to-end` takes everything after
+/// it, once the article has started.
+fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
+    let n = page.blocks.len();
+    let mut seen_paragraph = false;
+    let mut i = 0;
+    while i < n {
+        let b = &page.blocks[i];
+        if i >= start && i < end && !page.marks[i].is_removed() && is_paragraph(b) {
+            seen_paragraph = true;
+        }
+        let Some((rule, action, category)) = page.matched[i] else {
+            i += 1;
+            continue;
+        };
+        match action {
+            Action::DropSection => {
+                let mut j = i + 1;
+                while j < n && !starts_body(page.blocks, j) {
+                    page.remove(j, category, By::Rule(rule));
+                    j += 1;
+                }
+                i = j;
+            }
+            Action::DropToEnd if seen_paragraph => {
+                for j in i + 1..n {
+                    page.remove(j, category, By::Rule(rule));
+                }
+                return;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// True when block `j` is body text, or a heading whose next block is.
+fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
+    is_paragraph(&blocks[j])
+        || (blocks[j].features.is_heading_like()
+            && blocks.get(j + 1).is_some_and(|b| is_paragraph(b)))
+}
+
+fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool) -> Cleaned {
+    let mut text = String::new();
+    let mut removals = Vec::new();
+    let mut pending_blank = false;
+    for (b, mark) in page.blocks.iter().zip(&page.marks) {
+        match *mark {
+            Mark::Removed(category, by) => {
+                pending_blank |= b.blank_before;
+                removals.push(Removal {
+                    line: b.line,
+                    text: b.text.trim().to_string(),
+                    category,
+                    by: match by {
+                        By::Rule(i) => RemovedBy::Rule(i),
+                        By::Detector(name, score) => RemovedBy::Detector { name, score },
+                    },
+                });
+            }
+            Mark::Open | Mark::Protected => {
+                if !text.is_empty() && (pending_blank || b.blank_before) {
+                    text.push('\n');
+                }
+                pending_blank = false;
+                text.push_str(b.text);
+                text.push('\n');
+            }
+        }
+    }
+    Cleaned {
+        text,
+        removals,
+        blocks: page.blocks.len(),
+        fallback,
+        rules,
+    }
+}

@@ -1,0 +1,82 @@
+//! The main-content detector for text: the densest run of article-like blocks.
+//!
+//! Each block gets a value: sentence-like blocks count for the article in
+//! proportion to their words, short labels and menu entries count against it,
+//! and blocks that a rule removed count strongly against it. The article is the
+//! run of consecutive blocks with the largest total (a maximum-sum subarray), so
+//! a sub-heading or a caption between paragraphs stays inside, while menus,
+//! teaser lists and footers around the article fall outside.
+
+use super::{Mark, Page};
+use crate::rules::Category;
+
+/// Weight of a short (under four words) non-sentence block.
+const SHORT_PENALTY: f32 = 8.0;
+/// Weight of a longer non-sentence block (a teaser headline, a menu line).
+const LINE_PENALTY: f32 = 12.0;
+/// Weight of a block that a rule removed.
+const RULE_PENALTY: f32 = 12.0;
+
+/// The value of block `i` for the article: positive for body text.
+pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
+    let f = &page.blocks[i].features;
+    match page.marks[i] {
+        Mark::Protected => return (f.words as f32).max(10.0),
+        Mark::Removed(Category::Outside, _) | Mark::Open => {}
+        Mark::Removed(..) => return -RULE_PENALTY,
+    }
+    let words = f.words as f32;
+    if f.words >= 8 && f.ends_sentence && !f.bullet {
+        words
+    } else if f.words >= 15 {
+        // Long but unfinished: body text cut short, or a long caption.
+        0.5 * words
+    } else if f.words < 4 {
+        -SHORT_PENALTY
+    } else {
+        -LINE_PENALTY
+    }
+}
+
+/// The article's blocks as a half-open range, or `None` when no block reads
+/// as body text.
+pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
+    let mut best = 0.0f32;
+    let mut best_range = None;
+    let mut sum = 0.0f32;
+    let mut start = 0;
+    for i in 0..page.blocks.len() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += value(page, i);
+        if sum > best {
+            best = sum;
+            best_range = Some((start, i + 1));
+        }
+    }
+    best_range
+}
+
+/// The headline just above the article: the nearest heading-like block above
+/// `start`, passing over blocks that rules removed (a share row) and at most
+/// one other short block (a byline or a date).
+pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
+    let mut others = 0;
+    for i in (0..start).rev() {
+        let by_rule = matches!(page.marks[i], Mark::Removed(c, _) if c != Category::Outside);
+        if by_rule {
+            continue;
+        }
+        let f = &page.blocks[i].features;
+        if f.is_heading_like() && f.words >= 3 {
+            return Some(i);
+        }
+        others += 1;
+        if others > 1 || f.words > 14 {
+            return None;
+        }
+    }
+    None
+}

@@ -1,0 +1,148 @@
+//! Teasers for other stories, found by structure and by relatedness.
+//!
+//! * **Cards**: after the article has started, a headline printed twice in a row
+//!   opens a teaser card (the card's title link and its heading); the card's
+//!   blurb and byline follow it.
+//! * **Unrelated segments**: the article region is cut into segments at
+//!   end-of-article chrome (share rows, subscription prompts, comment prompts,
+//!   teaser headings). The segment with the most words is the article; a later
+//!   segment that shares few of its words with the article is a teaser for
+//!   another story (an Oscars blurb under a story about Ukraine).
+//! * **Repeated titles**: a headline printed twice is kept once.
+
+use super::{By, Mark, Page, is_paragraph};
+use crate::rules::Category;
+use std::collections::HashSet;
+
+/// Below this share of its distinct words found in the article, a trailing
+/// segment is unrelated.
+const RELATED_MIN: f32 = 0.2;
+/// Segments with fewer distinct words than this are too small to judge.
+const MIN_WORDS_TO_JUDGE: usize = 5;
+/// A block printed twice in a row is a repeated headline when it is this short.
+const MAX_TITLE_WORDS: u32 = 30;
+
+fn first_paragraph(page: &Page<'_, '_>, start: usize, end: usize) -> Option<usize> {
+    (start..end).find(|&i| !page.marks[i].is_removed() && is_paragraph(&page.blocks[i]))
+}
+
+pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize, end: usize) {
+    let Some(p0) = first_paragraph(page, start, end) else {
+        return;
+    };
+    let is_card_start = |page: &Page<'_, '_>, i: usize| {
+        i + 1 < end
+            && page.blocks[i].features.is_heading_like()
+            && page.blocks[i].features.words >= 2
+            && page.blocks[i].text.trim() == page.blocks[i + 1].text.trim()
+    };
+    let mut i = p0 + 1;
+    while i < end {
+        if !is_card_start(page, i) {
+            i += 1;
+            continue;
+        }
+        page.remove(i, Category::Teasers, By::Detector("teaser-card", 1.0));
+        page.remove(i + 1, Category::Teasers, By::Detector("teaser-card", 1.0));
+        let mut k = i + 2;
+        let mut taken = 0;
+        while k < end && taken < 3 && !is_card_start(page, k) {
+            let f = page.blocks[k].features;
+            if is_paragraph(&page.blocks[k]) || f.words <= 4 || f.chars >= 80 {
+                page.remove(k, Category::Teasers, By::Detector("teaser-card", 0.8));
+                taken += 1;
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        i = k;
+    }
+}
+
+/// Blocks that end an article's text: share rows, subscription and comment
+/// prompts, teaser headings and cards.
+fn is_separator(mark: Mark) -> bool {
+    matches!(
+        mark,
+        Mark::Removed(
+            Category::Share | Category::Subscribe | Category::Comments | Category::Teasers,
+            _
+        )
+    )
+}
+
+fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for &i in blocks {
+        for w in page.blocks[i].text.split(|c: char| !c.is_alphanumeric()) {
+            if w.chars().count() >= 4 {
+                set.insert(w.to_lowercase());
+            }
+        }
+    }
+    set
+}
+
+pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize) {
+    let mut segments: Vec<Vec<usize>> = vec![Vec::new()];
+    for i in start..end {
+        match page.marks[i] {
+            m if is_separator(m) => {
+                if !segments.last().is_some_and(|s| s.is_empty()) {
+                    segments.push(Vec::new());
+                }
+            }
+            Mark::Removed(..) => {}
+            _ => segments.last_mut().expect("never empty").push(i),
+        }
+    }
+    if segments.len() < 2 {
+        return;
+    }
+    let words = |s: &Vec<usize>| -> u32 { s.iter().map(|&i| page.blocks[i].features.words).sum() };
+    let core = (0..segments.len())
+        .max_by_key(|&k| words(&segments[k]))
+        .expect("at least two segments");
+    let vocab = distinct_words(page, &segments[core]);
+    for seg in &segments[core + 1..] {
+        let own = distinct_words(page, seg);
+        if own.len() < MIN_WORDS_TO_JUDGE {
+            continue;
+        }
+        let shared = own.iter().filter(|w| vocab.contains(*w)).count();
+        let related = shared as f32 / own.len() as f32;
+        if related < RELATED_MIN {
+            for &i in seg {
+                page.remove(
+                    i,
+                    Category::Teasers,
+                    By::Detector("unrelated-segment", related),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
+    for i in 1..page.blocks.len() {
+        let (a, b) = (page.blocks[i - 1].text.trim(), page.blocks[i].text.trim());
+        if a != b
+            || page.blocks[i].features.words > MAX_TITLE_WORDS
+            || page.blocks[i].features.bullet
+        {
+            continue;
+        }
+        let by = By::Detector("repeated-title", 1.0);
+        match (page.marks[i - 1], page.marks[i]) {
+            (Mark::Open, Mark::Open) => page.marks[i] = Mark::Removed(Category::Title, by),
+            (Mark::Removed(Category::Outside, _), Mark::Open) => {
+                page.marks[i - 1] = Mark::Removed(Category::Title, by)
+            }
+            (Mark::Open, Mark::Removed(Category::Outside, _)) => {
+                page.marks[i] = Mark::Removed(Category::Title, by)
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Finding pages: files and directory trees, their format and their site.
+//!
+//! This stage reads nothing but names and bytes; it never modifies an input.
+
+use std::path::{Component, Path, PathBuf};
+use walkdir::WalkDir;
+
+/// How a page is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A plain-text dump of a whole page.
+    Text,
+    /// An HTML page.
+    Html,
+}
+
+impl Format {
+    /// The format a file's extension implies: `.html`/`.htm` are HTML, anything
+    /// else is taken as text (and must then be valid UTF-8 text).
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+        {
+            Some(e) if e == "html" || e == "htm" || e == "xhtml" => Format::Html,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// One page found under the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its path relative to the input it was found under (the file name for a
+    /// file given directly); the output mirrors it.
+    pub rel: PathBuf,
+}
+
+/// Errors of the input stage. Each names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// The file or directory could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Walking a directory failed (a permission error, a symlink loop).
+    #[error("{path}: {message}")]
+    Walk {
+        /// Where.
+        path: PathBuf,
+        /// What happened.
+        message: String,
+    },
+    /// The file holds NUL bytes: not a text dump.
+    #[error("{path}: binary file (NUL byte at offset {offset}), not a text dump")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// Offset of the first NUL byte.
+        offset: usize,
+    },
+    /// The file is not valid UTF-8.
+    #[error("{path}: not valid UTF-8 text (first bad byte at offset {offset})")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// HTML cleaning is not available yet.
+    #[error(
+        "{path}: HTML input is not supported yet (text dumps only); use --format text to treat it as text"
+    )]
+    HtmlUnsupported {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// Expands inputs (files and directories, walked recursively in name order)
+/// into pages. Symbolic links are followed only when `follow_links` is set;
+/// loops are reported, not followed. Walk errors are returned beside the pages
+/// found, so one unreadable folder does not stop a batch.
+pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(source) => {
+                errors.push(InputError::Io {
+                    path: input.clone(),
+                    source,
+                });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            let rel = input
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| input.clone());
+            files.push(InputFile {
+                path: input.clone(),
+                rel,
+            });
+            continue;
+        }
+        let walk = WalkDir::new(input)
+            .follow_links(follow_links)
+            .sort_by_file_name();
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = e
+                        .path()
+                        .strip_prefix(input)
+                        .unwrap_or(e.path())
+                        .to_path_buf();
+                    files.push(InputFile {
+                        path: e.path().to_path_buf(),
+                        rel,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(InputError::Walk {
+                    path: e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| input.clone()),
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Checks that bytes are a text dump and returns them as text.
+pub fn text_of(path: &Path, bytes: &[u8]) -> Result<String, InputError> {
+    if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
+        return Err(InputError::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(InputError::NotUtf8 {
+            path: path.to_path_buf(),
+            offset: e.valid_up_to(),
+        }),
+    }
+}
+
+/// The site a page belongs to, from the nearest directory above it whose name
+/// looks like a host name (`dumps/www.example.com/x.txt` → `example.com`).
+pub fn site_from_path(path: &Path) -> Option<String> {
+    let parent = path.parent()?;
+    let comps: Vec<_> = parent.components().collect();
+    for c in comps.iter().rev() {
+        if let Component::Normal(name) = c
+            && let Some(name) = name.to_str()
+            && looks_like_host(name)
+        {
+            let host = name.to_ascii_lowercase();
+            let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+            return Some(host);
+        }
+    }
+    None
+}
+
+fn looks_like_host(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 || name.len() > 253 {
+        return false;
+    }
+    let tld = labels[labels.len() - 1];
+    labels.iter().all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }) && (2..=24).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_comes_from_the_nearest_host_like_directory() {
+        let p = Path::new("dumps/www.Example.com/2024/x.txt");
+        assert_eq!(site_from_path(p).as_deref(), Some("example.com"));
+        assert_eq!(
+            site_from_path(Path::new("a/news.bbc.co.uk/b.txt")).as_deref(),
+            Some("news.bbc.co.uk")
+        );
+        assert_eq!(site_from_path(Path::new("../shared/seeds/001.txt")), None);
+        assert_eq!(site_from_path(Path::new("v1.2/page.txt")), None);
+        assert_eq!(site_from_path(Path::new("example.com.txt")), None);
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.HTML")), Format::Html);
+        assert_eq!(Format::from_path(Path::new("a/b.txt")), Format::Text);
+        assert_eq!(Format::from_path(Path::new("a/b")), Format::Text);
+    }
+
+    #[test]
+    fn binary_and_bad_utf8_are_named() {
+        let e = text_of(Path::new("x.bin"), b"ab\0cd")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "x.bin: binary file (NUL byte at offset 2), not a text dump"
+        );
+        let e = text_of(Path::new("y.txt"), b"caf\xe9")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "y.txt: not valid UTF-8 text (first bad byte at offset 3)"
+        );
+    }
+
+    #[test]
+    fn directories_are_walked_in_order_with_relative_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("b/c")).unwrap();
+        std::fs::write(tmp.path().join("b/c/2.txt"), "x").unwrap();
+        std::fs::write(tmp.path().join("a.txt"), "x").unwrap();
+        let (files, errors) = collect(&[tmp.path().to_path_buf()], false);
+        assert!(errors.is_empty());
+        let rels: Vec<_> = files.iter().map(|f| f.rel.clone()).collect();
+        assert_eq!(
+            rels,
+            vec![PathBuf::from("a.txt"), PathBuf::from("b/c/2.txt")]
+        );
+        let (_, errors) = collect(&[tmp.path().join("missing")], false);
+        assert_eq!(errors.len(), 1);
+    }
+}

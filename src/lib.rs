@@ -1,0 +1,33 @@
+//! boilerstrip turns scraped pages into clean article bodies.
+//!
+//! The crate reads as its pipeline, a module per stage:
+//!
+//! 1. [`input`] — finds pages (files, directory trees, stdin), tells their
+//!    format and their site;
+//! 2. [`document`] — turns a page into ordered blocks with cheap features;
+//! 3. [`rules`] — loads and checks rule files, compiles them once per site;
+//! 4. [`clean`] — decides block by block what is article and what is
+//!    boilerplate, recording the rule or detector behind every removal;
+//! 5. [`output`] — writes results atomically;
+//!
+//! with [`pipeline`] as the one place that wires them and fans a batch out over
+//! rayon, and [`eval`] to measure accuracy the way our benchmarks do.
+//!
+//! ```
+//! use boilerstrip::{clean::{Cleaner, Config}, rules::RuleBook};
+//! let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+//! let page = "Home\nNews\n\nThe council voted on Tuesday to rebuild the old bridge, ending a decade of delays.\n\
+//!             Work starts in March and should take two years, the mayor said after the vote.\n\nShare this post\n";
+//! let cleaned = cleaner.clean_text(page, None);
+//! assert!(cleaned.text.starts_with("The council voted"));
+//! assert!(!cleaned.text.contains("Share this post"));
+//! ```
+#![deny(missing_docs)]
+
+pub mod clean;
+pub mod document;
+pub mod eval;
+pub mod input;
+pub mod output;
+pub mod pipeline;
+pub mod rules;

@@ -1,0 +1,398 @@
+//! The `boilerstrip` command: raw arguments here, checked configuration in the
+//! library. Exit codes: 0 all pages cleaned, 1 some pages failed, 2 usage or
+//! rule-file errors (nothing was cleaned).
+
+use anyhow::{Context, Result, bail};
+use boilerstrip::clean::{Cleaner, Config};
+use boilerstrip::eval;
+use boilerstrip::input::{self, Format};
+use boilerstrip::pipeline::{self, BatchConfig};
+use boilerstrip::rules::{RuleBook, RuleDir};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "boilerstrip",
+    version,
+    about = "Turns scraped pages into clean article bodies"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Clean pages: files, directory trees, or `-` for stdin.
+    Clean(CleanArgs),
+    /// Score predictions (or cleaned inputs, with --clean) against expected texts.
+    Eval(EvalArgs),
+    /// Show a page's blocks, each kept or removed, with the rule or detector that decided it.
+    Explain(ExplainArgs),
+    /// Measure single-threaded cleaning throughput over pages held in memory.
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// A directory of rule files added on top of the shipped rules (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// The site whose rules apply (default: from each page's path).
+    #[arg(long)]
+    site: Option<String>,
+    /// Treat inputs as this format instead of going by extension.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+}
+
+#[derive(clap::Args)]
+struct CleanArgs {
+    /// Files or directories (walked recursively); `-` reads stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Write outputs under this directory, mirroring the input tree.
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores). `--jobs 1` gives the same bytes.
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Follow symbolic links while walking directories.
+    #[arg(long)]
+    follow_links: bool,
+    /// Print no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// JSON file: id → expected text (or id → {articleBody: text}).
+    #[arg(long)]
+    truth: PathBuf,
+    /// Directory holding `<id>.txt` predictions (or, with --clean, inputs).
+    dir: PathBuf,
+    /// Clean `<id>.*` inputs in DIR first, then score the results.
+    #[arg(long)]
+    clean: bool,
+    /// Field holding the text when truth values are objects.
+    #[arg(long, default_value = "articleBody")]
+    field: String,
+    /// Write per-page scores as TSV to this file.
+    #[arg(long, value_name = "FILE")]
+    per_page: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The page.
+    page: PathBuf,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Files or directories of pages.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Passes over the pages.
+    #[arg(long, default_value_t = 5)]
+    iterations: usize,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+/// A usage or configuration error: exit code 2.
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Clean(a) => clean(a),
+        Command::Eval(a) => eval_cmd(a),
+        Command::Explain(a) => explain(a),
+        Command::Bench(a) => bench(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("boilerstrip: {e:#}");
+            if e.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
+    let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
+    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    Ok(Cleaner::new(book, Config::default()))
+}
+
+fn clean(args: CleanArgs) -> Result<ExitCode> {
+    let cleaner = cleaner(&args.rules)?;
+    let format = args.rules.format.map(Format::from);
+    let site = args.rules.site.as_deref();
+    let stdin_input = args.inputs.iter().any(|p| p == Path::new("-"));
+    if stdin_input {
+        if args.inputs.len() > 1 {
+            return Err(Usage("`-` (stdin) cannot be mixed with other inputs".into()).into());
+        }
+        if format == Some(Format::Html) {
+            return Err(Usage("HTML input is not supported yet (text dumps only)".into()).into());
+        }
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading stdin")?;
+        let text = input::text_of(Path::new("<stdin>"), &bytes)?;
+        let cleaned = cleaner.clean_text(&text, site);
+        return emit(&args.output, cleaned.text.as_bytes());
+    }
+    let (files, walk_errors) = input::collect(&args.inputs, args.follow_links);
+    let Some(out_dir) = args.output else {
+        let single = args.inputs.len() == 1 && files.len() == 1 && !args.inputs[0].is_dir();
+        if !walk_errors.is_empty() && files.is_empty() {
+            return Err(Usage(walk_errors[0].to_string()).into());
+        }
+        if !single {
+            return Err(Usage(format!(
+                "{} pages found: several inputs need an output directory (-o DIR); only one file can go to stdout",
+                files.len()
+            ))
+            .into());
+        }
+        let (cleaned, _) = pipeline::clean_file(&cleaner, &files[0].path, format, site)?;
+        return emit(&None, cleaned.text.as_bytes());
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        return Err(Usage("--jobs must be at least 1".into()).into());
+    }
+    let config = BatchConfig {
+        out_dir,
+        format,
+        site: args.rules.site.clone(),
+        jobs,
+    };
+    let summary = pipeline::run(&cleaner, &files, &config);
+    for e in &walk_errors {
+        eprintln!("failed: {e}");
+    }
+    for f in &summary.failures {
+        eprintln!("failed: {}", f.reason);
+    }
+    if !args.quiet {
+        eprintln!("{}", summary.report());
+    }
+    Ok(if summary.failures.is_empty() && walk_errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn emit(output: &Option<PathBuf>, bytes: &[u8]) -> Result<ExitCode> {
+    match output {
+        Some(p) if p.is_dir() => Err(Usage(format!(
+            "{}: is a directory; stdin output goes to a file path",
+            p.display()
+        ))
+        .into()),
+        Some(p) => {
+            boilerstrip::output::write_atomic(p, bytes, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
+    let json = std::fs::read_to_string(&args.truth)
+        .with_context(|| format!("{}: cannot read truth file", args.truth.display()))?;
+    let truth = eval::load_truth(&json, &args.field)
+        .map_err(|e| Usage(format!("{}: {e}", args.truth.display())))?;
+    if !args.dir.is_dir() {
+        return Err(Usage(format!("{}: not a directory", args.dir.display())).into());
+    }
+    let started = Instant::now();
+    let scores = if args.clean {
+        let cleaner = cleaner(&args.rules)?;
+        let format = args.rules.format.map(Format::from);
+        let (files, _) = input::collect(std::slice::from_ref(&args.dir), false);
+        let by_id: std::collections::HashMap<String, PathBuf> = files
+            .into_iter()
+            .filter_map(|f| {
+                let stem = f.path.file_stem()?.to_str()?.to_string();
+                Some((stem, f.path))
+            })
+            .collect();
+        let mut failed = 0;
+        let s = eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
+            let path = by_id.get(id)?;
+            match pipeline::clean_file(&cleaner, path, format, args.rules.site.as_deref()) {
+                Ok((c, _)) => Some(c.text),
+                Err(e) => {
+                    eprintln!("failed: {e}");
+                    failed += 1;
+                    None
+                }
+            }
+        });
+        if failed > 0 {
+            eprintln!("{failed} page(s) failed and were scored as empty");
+        }
+        s
+    } else {
+        eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
+            std::fs::read(args.dir.join(format!("{id}.txt")))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })
+    };
+    println!(
+        "pages {}  F1 {:.3}  precision {:.3}  recall {:.3}  accuracy {:.3}  pageF1 {:.3}  empty {}  missing {}",
+        scores.pages.len(),
+        scores.f1,
+        scores.precision,
+        scores.recall,
+        scores.accuracy,
+        scores.page_f1,
+        scores.empty,
+        scores.missing
+    );
+    if args.clean {
+        eprintln!("({:.2}s)", started.elapsed().as_secs_f64());
+    }
+    if let Some(path) = &args.per_page {
+        let mut tsv = String::from("id\tprecision\trecall\tf1\ttrue_tokens\tpred_tokens\n");
+        for p in &scores.pages {
+            tsv.push_str(&format!(
+                "{}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\n",
+                p.id, p.precision, p.recall, p.f1, p.true_tokens, p.pred_tokens
+            ));
+        }
+        boilerstrip::output::write_atomic(path, tsv.as_bytes(), None)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let cleaner = cleaner(&args.rules)?;
+    let (files, errors) = input::collect(&args.inputs, false);
+    if let Some(e) = errors.first() {
+        return Err(Usage(e.to_string()).into());
+    }
+    let mut pages = Vec::new();
+    for f in &files {
+        let bytes = std::fs::read(&f.path).with_context(|| f.path.display().to_string())?;
+        if Format::from_path(&f.path) == Format::Text {
+            pages.push(input::text_of(&f.path, &bytes)?);
+        }
+    }
+    if pages.is_empty() {
+        bail!(Usage("no text pages to measure".into()));
+    }
+    let bytes: usize = pages.iter().map(|p| p.len()).sum();
+    let mut best = f64::MAX;
+    let mut sink = 0usize;
+    for _ in 0..args.iterations.max(1) {
+        let t = Instant::now();
+        for p in &pages {
+            sink += cleaner.clean_text(p, args.rules.site.as_deref()).text.len();
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    println!(
+        "text: {} pages, {:.2} MB, best of {} passes {:.3}s: {:.1} MB/s single-threaded ({} bytes out)",
+        pages.len(),
+        bytes as f64 / 1e6,
+        args.iterations.max(1),
+        best,
+        bytes as f64 / 1e6 / best,
+        sink / args.iterations.max(1)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: ExplainArgs) -> Result<ExitCode> {
+    let cleaner = cleaner(&args.rules)?;
+    let format = args.rules.format.map(Format::from);
+    let (cleaned, _) =
+        pipeline::clean_file(&cleaner, &args.page, format, args.rules.site.as_deref())?;
+    let bytes = std::fs::read(&args.page)?;
+    let text = input::text_of(&args.page, &bytes)?;
+    let doc = boilerstrip::document::Document::from_text(&text);
+    let mut removals = cleaned.removals.iter().peekable();
+    let mut out = std::io::stdout().lock();
+    for b in &doc.blocks {
+        match removals.peek() {
+            Some(r) if r.line == b.line => {
+                writeln!(
+                    out,
+                    "{:>5} - {:<10} {:<40} {}",
+                    b.line,
+                    r.category.name(),
+                    cleaned.describe(r),
+                    b.text
+                )?;
+                removals.next();
+            }
+            _ => writeln!(out, "{:>5} + {:<10} {:<40} {}", b.line, "", "", b.text)?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

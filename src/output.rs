@@ -1,0 +1,107 @@
+//! Writing results: output paths that mirror the input tree, written atomically.
+//!
+//! A result is written to a temporary file in the target directory and renamed
+//! into place, so a reader (or a killed run) never sees half a file. An output
+//! path that would be an input file is refused: inputs are never modified.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// Errors of the output stage. Each names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// Writing failed (full disk, permissions, …).
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        /// The output file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The output would replace an input file.
+    #[error("{path}: output would overwrite the input file; choose another output directory")]
+    WouldOverwriteInput {
+        /// The output file.
+        path: PathBuf,
+    },
+    /// A relative path that would leave the output directory.
+    #[error("{rel}: path would escape the output directory")]
+    Escapes {
+        /// The offending relative path.
+        rel: PathBuf,
+    },
+}
+
+/// The output file for an input found at `rel` under its input: the same
+/// relative path under `out_dir`, with the extension `ext`.
+pub fn output_path(out_dir: &Path, rel: &Path, ext: &str) -> Result<PathBuf, OutputError> {
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(OutputError::Escapes {
+            rel: rel.to_path_buf(),
+        });
+    }
+    Ok(out_dir.join(rel).with_extension(ext))
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, then rename), creating
+/// parent directories. Refuses to replace `input`.
+pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(), OutputError> {
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(input) = input
+        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(path))
+        && a == b
+    {
+        return Err(OutputError::WouldOverwriteInput {
+            path: path.to_path_buf(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".boilerstrip-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_data().ok();
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_mirrors_the_tree_and_changes_the_extension() {
+        let p = output_path(Path::new("out"), Path::new("a/b/page.html"), "txt").unwrap();
+        assert_eq!(p, PathBuf::from("out/a/b/page.txt"));
+        assert!(output_path(Path::new("out"), Path::new("../x.txt"), "txt").is_err());
+        assert!(output_path(Path::new("out"), Path::new("/etc/passwd"), "txt").is_err());
+    }
+
+    #[test]
+    fn writes_atomically_and_never_over_an_input() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("deep/er/out.txt");
+        write_atomic(&target, b"hello\n", None).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"hello\n");
+        let names: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        let err = write_atomic(&target, b"x", Some(&target)).unwrap_err();
+        assert!(matches!(err, OutputError::WouldOverwriteInput { .. }));
+        assert_eq!(std::fs::read(&target).unwrap(), b"hello\n");
+    }
+}

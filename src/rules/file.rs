@@ -1,0 +1,383 @@
+//! Reading one rule file: TOML → checked [`Rule`]s, with every problem located.
+
+use super::{Action, Category, MatchMode, Origin, Rule, RuleProblem};
+use serde::Deserialize;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The checked content of one rule file.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFile {
+    /// Rules the file defines (or overrides, in a site file).
+    pub rules: Vec<Rule>,
+    /// Ids of rules the file switches off, with the line each was named on.
+    pub disable: Vec<(String, usize)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+    #[serde(default, rename = "match")]
+    mode: Option<Spanned<String>>,
+    #[serde(default)]
+    regex: Vec<Spanned<String>>,
+    #[serde(default)]
+    max_words: Option<Spanned<i64>>,
+    #[serde(default)]
+    action: Option<Spanned<String>>,
+}
+
+/// Maps byte offsets in a file to 1-based line and column.
+struct Locator<'a> {
+    src: &'a str,
+    name: &'a str,
+}
+
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let before = &self.src[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = self.src[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    fn problem(&self, offset: usize, message: impl Into<String>) -> RuleProblem {
+        let (line, col) = self.at(offset);
+        RuleProblem {
+            file: self.name.to_string(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    /// The line of the `[[rule]]` header that opens the table at `offset`.
+    fn header_line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.src.len());
+        let before = &self.src[..offset];
+        match before.rfind("[[") {
+            Some(i) => self.at(i).0,
+            None => self.at(offset).0,
+        }
+    }
+}
+
+/// Parses and checks one rule file.
+///
+/// `name` is how the file is named in messages and in each rule's origin.
+/// Every problem found is returned, not only the first; a TOML syntax error or
+/// an unknown key stops the reading of that file (the rest cannot be trusted).
+pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProblem>> {
+    let loc = Locator { src, name };
+    let raw: RawFile = match toml::from_str(src) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            let message = e.message().trim().replace('\n', " ");
+            return Err(vec![loc.problem(offset, message)]);
+        }
+    };
+    let file: Arc<str> = Arc::from(name);
+    let mut problems = Vec::new();
+    let mut rules = Vec::new();
+    for spanned in raw.rule {
+        let start = spanned.span().start;
+        let r = spanned.into_inner();
+        let before = problems.len();
+        let id = r.id.get_ref().trim().to_string();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            problems.push(loc.problem(
+                r.id.span().start,
+                format!(
+                    "rule id {:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
+                    r.id.get_ref()
+                ),
+            ));
+        }
+        let category = match Category::from_name(r.category.get_ref()) {
+            Some(Category::Outside) | None => {
+                let names: Vec<_> = Category::ALL
+                    .iter()
+                    .filter(|c| **c != Category::Outside)
+                    .map(|c| c.name())
+                    .collect();
+                problems.push(loc.problem(
+                    r.category.span().start,
+                    format!(
+                        "unknown category {:?} (expected one of: {})",
+                        r.category.get_ref(),
+                        names.join(", ")
+                    ),
+                ));
+                Category::Keep
+            }
+            Some(c) => c,
+        };
+        let mode = match &r.mode {
+            None => MatchMode::Line,
+            Some(m) => MatchMode::from_name(m.get_ref()).unwrap_or_else(|| {
+                problems.push(loc.problem(
+                    m.span().start,
+                    format!(
+                        "unknown match mode {:?} (expected line, prefix or contains)",
+                        m.get_ref()
+                    ),
+                ));
+                MatchMode::Line
+            }),
+        };
+        let action = match &r.action {
+            None if category == Category::Keep => Action::Keep,
+            None => Action::Drop,
+            Some(a) => Action::from_name(a.get_ref()).unwrap_or_else(|| {
+                problems.push(loc.problem(
+                    a.span().start,
+                    format!(
+                        "unknown action {:?} (expected drop, drop-section, drop-to-end or keep)",
+                        a.get_ref()
+                    ),
+                ));
+                Action::Drop
+            }),
+        };
+        if (action == Action::Keep) != (category == Category::Keep) && problems.len() == before {
+            let at = r
+                .action
+                .as_ref()
+                .map_or(r.category.span().start, |a| a.span().start);
+            problems.push(loc.problem(
+                at,
+                "keep rules take category \"keep\" and action \"keep\" together",
+            ));
+        }
+        let max_words = match &r.max_words {
+            None => None,
+            Some(m) if *m.get_ref() >= 1 && *m.get_ref() <= u32::MAX as i64 => {
+                Some(*m.get_ref() as u32)
+            }
+            Some(m) => {
+                problems
+                    .push(loc.problem(m.span().start, "max_words must be a positive whole number"));
+                None
+            }
+        };
+        if r.phrases.is_empty() && r.regex.is_empty() {
+            problems.push(loc.problem(
+                start,
+                format!("rule {id:?} has neither phrases nor regex: it would match nothing"),
+            ));
+        }
+        let mut phrases = Vec::with_capacity(r.phrases.len());
+        for p in &r.phrases {
+            let t = p.get_ref().trim();
+            if t.is_empty() {
+                problems.push(loc.problem(p.span().start, "empty phrase"));
+            } else {
+                phrases.push(t.to_string());
+            }
+        }
+        let mut regex = Vec::with_capacity(r.regex.len());
+        for p in &r.regex {
+            match regex::RegexBuilder::new(p.get_ref())
+                .size_limit(4 << 20)
+                .build()
+            {
+                Ok(_) => regex.push(p.get_ref().clone()),
+                Err(e) => {
+                    let msg = e.to_string().replace('\n', " ");
+                    let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+                    problems.push(loc.problem(p.span().start, format!("bad regex: {msg}")))
+                }
+            }
+        }
+        if problems.len() == before {
+            rules.push(Rule {
+                id,
+                category,
+                description: r.description,
+                phrases,
+                mode,
+                regex,
+                max_words,
+                action,
+                origin: Origin {
+                    file: file.clone(),
+                    line: loc.header_line(start),
+                },
+            });
+        }
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &rules {
+        if let Some(first) = seen.insert(r.id.as_str(), r.origin.line) {
+            problems.push(RuleProblem {
+                file: name.to_string(),
+                line: r.origin.line,
+                col: 1,
+                message: format!(
+                    "duplicate rule id {:?} (first defined on line {first})",
+                    r.id
+                ),
+            });
+        }
+    }
+    let disable = raw
+        .disable
+        .iter()
+        .map(|d| (d.get_ref().clone(), loc.at(d.span().start).0))
+        .collect();
+    if problems.is_empty() {
+        Ok(RuleFile { rules, disable })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        match parse_rule_file("t.toml", src) {
+            Ok(_) => vec![],
+            Err(p) => p.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_valid_file_gives_rules_with_origins() {
+        let src = r#"
+# share rows
+[[rule]]
+id = "share-this"
+category = "share"
+description = "share buttons"
+phrases = ["Share this post", "Share"]
+
+[[rule]]
+id = "refs"
+category = "references"
+phrases = ["References"]
+action = "drop-section"
+"#;
+        let f = parse_rule_file("share.toml", src).unwrap();
+        assert_eq!(f.rules.len(), 2);
+        assert_eq!(f.rules[0].origin.to_string(), "share.toml:3");
+        assert_eq!(f.rules[0].mode, MatchMode::Line);
+        assert_eq!(f.rules[1].origin.line, 9);
+        assert_eq!(f.rules[1].action, Action::DropSection);
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = errors("[[rule]]\nid = \"x\"\ncategory = \"share\"\nphrase = [\"a\"]\n");
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("t.toml:4:1: unknown field `phrase`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let e = errors("[[rule]]\nid = \"x\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("t.toml:2:"), "{e:?}");
+    }
+
+    #[test]
+    fn every_semantic_problem_is_listed() {
+        let src = r#"[[rule]]
+id = "a"
+category = "sharing"
+phrases = ["x"]
+
+[[rule]]
+id = "b"
+category = "share"
+regex = ["(unclosed"]
+
+[[rule]]
+id = "c"
+category = "share"
+phrases = ["x"]
+match = "fuzzy"
+action = "zap"
+
+[[rule]]
+id = "d"
+category = "share"
+phrases = ["y"]
+
+[[rule]]
+id = "d"
+category = "share"
+phrases = ["z"]
+"#;
+        let e = errors(src);
+        assert_eq!(e.len(), 5, "{e:#?}");
+        assert!(e[0].starts_with("t.toml:3:12: unknown category \"sharing\""));
+        assert!(e[1].starts_with("t.toml:9:10: bad regex"));
+        assert!(e[2].starts_with("t.toml:15:9: unknown match mode \"fuzzy\""));
+        assert!(e[3].starts_with("t.toml:16:10: unknown action \"zap\""));
+        assert!(
+            e[4].starts_with("t.toml:23:1: duplicate rule id \"d\" (first defined on line 18)")
+        );
+    }
+
+    #[test]
+    fn a_rule_that_matches_nothing_is_an_error() {
+        let e = errors("[[rule]]\nid = \"x\"\ncategory = \"share\"\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("neither phrases nor regex"), "{e:?}");
+    }
+
+    #[test]
+    fn keep_rules_need_keep_action() {
+        let e = errors(
+            "[[rule]]\nid = \"k\"\ncategory = \"share\"\nphrases = [\"x\"]\naction = \"keep\"\n",
+        );
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("keep rules"), "{e:?}");
+        let ok = parse_rule_file(
+            "k.toml",
+            "[[rule]]\nid = \"k\"\ncategory = \"keep\"\nphrases = [\"x\"]\n",
+        )
+        .unwrap();
+        assert_eq!(ok.rules[0].action, Action::Keep);
+    }
+
+    #[test]
+    fn disable_list_is_read() {
+        let f = parse_rule_file(
+            "s.toml",
+            "disable = [\"share.tweet\", \"subscribe.sign-up\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f.disable,
+            vec![("share.tweet".into(), 1), ("subscribe.sign-up".into(), 1)]
+        );
+    }
+}
