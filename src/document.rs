@@ -8,6 +8,9 @@
 //! This stage decides nothing about what is boilerplate; it only gives every
 //! later stage the same view of the page and cheap per-block features.
 
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
 /// One visible block of a page (for text dumps: one non-blank line).
 #[derive(Debug, Clone)]
 pub struct Block<'a> {
@@ -33,7 +36,7 @@ pub struct Features {
     /// The block ends like a sentence (`.`, `!`, `?`, `…`, or a closing quote or
     /// bracket after one of them, or `:`).
     pub ends_sentence: bool,
-    /// The block holds a URL (`http://`, `https://` or `www.`).
+    /// The block holds a URL (`://` or `www.`).
     pub has_url: bool,
 }
 
@@ -81,6 +84,9 @@ impl<'a> Document<'a> {
     }
 }
 
+static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
+static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
+
 /// List markers that whole-page text converters put before list items.
 const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
 
@@ -112,20 +118,26 @@ impl Features {
                 in_word = w;
             }
         } else {
+            // Scripts written without spaces count one word per two characters.
+            let mut unspaced = 0u32;
             for c in t.chars() {
                 chars += 1;
+                if is_unspaced_script(c) {
+                    unspaced += 1;
+                    in_word = false;
+                    continue;
+                }
                 let w = c.is_alphanumeric();
                 if w && !in_word {
                     words += 1;
                 }
                 in_word = w;
             }
+            words += unspaced.div_ceil(2);
         }
         let bullet = BULLETS.iter().any(|b| t.starts_with(b));
         let ends_sentence = ends_like_sentence(t);
-        let has_url = memchr::memmem::find(t.as_bytes(), b"http://").is_some()
-            || memchr::memmem::find(t.as_bytes(), b"https://").is_some()
-            || memchr::memmem::find(t.as_bytes(), b"www.").is_some();
+        let has_url = SCHEME.find(t.as_bytes()).is_some() || WWW.find(t.as_bytes()).is_some();
         Features {
             words,
             chars,
@@ -140,6 +152,12 @@ impl Features {
     pub fn is_heading_like(&self) -> bool {
         self.words >= 1 && self.words <= 14 && !self.ends_sentence && !self.bullet && !self.has_url
     }
+}
+
+/// Han, kana and Thai characters: scripts written without spaces between words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F | 0x20000..=0x2FA1F)
 }
 
 fn ends_like_sentence(t: &str) -> bool {
@@ -184,6 +202,9 @@ mod tests {
         let f = Features::of("- Explorepedia. (n.d.-a). https://www.explorepedia.org/explore/x");
         assert!(f.has_url && f.bullet);
         assert_eq!(Features::of("Володимир Зеленський").words, 2);
+        let f = Features::of("今回はそのKindleデスクトップアプリに関する話。");
+        assert_eq!(f.words, 1 + 10);
+        assert!(f.ends_sentence);
     }
 
     #[test]

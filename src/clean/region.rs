@@ -9,6 +9,8 @@
 
 use super::{Mark, Page};
 use crate::rules::Category;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Weight of a short (under four words) non-sentence block.
 const SHORT_PENALTY: f32 = 8.0;
@@ -28,7 +30,7 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     let words = f.words as f32;
     if f.words >= 8 && f.ends_sentence && !f.bullet {
         words
-    } else if f.words >= 15 {
+    } else if f.words >= 25 {
         // Long but unfinished: body text cut short, or a long caption.
         0.5 * words
     } else if f.words < 4 {
@@ -56,12 +58,44 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
             best_range = Some((start, i + 1));
         }
     }
+    // A paragraph that ends with a colon introduces the list under it.
+    if let Some((s, mut e)) = best_range
+        && page.blocks[e - 1].text.trim_end().ends_with(':')
+        && page.marks[e - 1] == Mark::Open
+    {
+        while e < page.blocks.len() && page.marks[e] == Mark::Open && is_list_item(&page.blocks[e])
+        {
+            e += 1;
+        }
+        best_range = Some((s, e));
+    }
+    // A dump cut off mid-sentence ends with an unfinished paragraph.
+    if let Some((s, e)) = best_range
+        && e + 1 == page.blocks.len()
+        && page.marks[e] == Mark::Open
+        && page.blocks[e].features.words >= 12
+        && !page.blocks[e].features.bullet
+        && !page.blocks[e].features.has_url
+    {
+        best_range = Some((s, e + 1));
+    }
     best_range
 }
 
+/// A list item: a bulleted or numbered line, or a bare link under one.
+fn is_list_item(b: &crate::document::Block<'_>) -> bool {
+    let t = b.text.trim();
+    b.features.bullet
+        || LIST_NUMBER.is_match(t)
+        || (b.features.has_url && b.features.words <= 8 && !t.contains(' '))
+}
+
+static LIST_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}[.)]\s").expect("valid regex"));
+
 /// The headline just above the article: the nearest heading-like block above
 /// `start`, passing over blocks that rules removed (a share row) and at most
-/// one other short block (a byline or a date).
+/// two bylines or date lines.
 pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
     let mut others = 0;
     for i in (0..start).rev() {
@@ -69,14 +103,28 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
         if by_rule {
             continue;
         }
-        let f = &page.blocks[i].features;
-        if f.is_heading_like() && f.words >= 3 {
+        let b = &page.blocks[i];
+        let byline = BYLINE.is_match(b.text.trim());
+        if b.features.is_heading_like() && b.features.words >= 4 && !byline {
             return Some(i);
         }
         others += 1;
-        if others > 1 || f.words > 14 {
+        if others > 2 || !byline {
             return None;
         }
     }
     None
 }
+
+/// Bylines, datelines and timestamps: not headlines.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:by|posted|updated|published|written by|last updated)\b",
+        r"|\d{1,2}:\d{2}",
+        r"|\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}",
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
+        r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+        r"|@\w",
+    ))
+    .expect("valid regex")
+});
