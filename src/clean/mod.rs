@@ -151,6 +151,15 @@ impl Page<'_, '_> {
             self.marks[i] = Mark::Removed(category, by);
         }
     }
+
+    /// Like [`Page::remove`], but also names the real reason for a block that
+    /// was only removed for lying outside the article.
+    pub fn reclassify(&mut self, i: usize, category: Category, by: By) {
+        if matches!(self.marks[i], Mark::Removed(Category::Outside, _)) {
+            self.marks[i] = Mark::Open;
+        }
+        self.remove(i, category, by);
+    }
 }
 
 impl Cleaner {
@@ -214,7 +223,7 @@ impl Cleaner {
         }
         // 4. sections, teasers, repeated titles
         apply_section_rules(&mut page, start, end);
-        teasers::remove_cards(&mut page, start, end);
+        teasers::remove_cards(&mut page, start);
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
         finish(&page, rules, fallback)
@@ -247,14 +256,14 @@ fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
             Action::DropSection => {
                 let mut j = i + 1;
                 while j < n && !starts_body(page.blocks, j) {
-                    page.remove(j, category, By::Rule(rule));
+                    page.reclassify(j, category, By::Rule(rule));
                     j += 1;
                 }
                 i = j;
             }
             Action::DropToEnd if seen_paragraph => {
                 for j in i + 1..n {
-                    page.remove(j, category, By::Rule(rule));
+                    page.reclassify(j, category, By::Rule(rule));
                 }
                 return;
             }

@@ -23,10 +23,13 @@ const MIN_WORDS_TO_JUDGE: usize = 5;
 const MAX_TITLE_WORDS: u32 = 30;
 
 fn first_paragraph(page: &Page<'_, '_>, start: usize, end: usize) -> Option<usize> {
-    (start..end).find(|&i| !page.marks[i].is_removed() && is_paragraph(&page.blocks[i]))
+    (start..end).find(|&i| page.marks[i] == Mark::Open && is_paragraph(&page.blocks[i]))
 }
 
-pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize, end: usize) {
+/// Finds teaser cards anywhere after the article's first paragraph, inside
+/// the article region or below it.
+pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
+    let end = page.blocks.len();
     let Some(p0) = first_paragraph(page, start, end) else {
         return;
     };
@@ -42,14 +45,14 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize, end: usize) {
             i += 1;
             continue;
         }
-        page.remove(i, Category::Teasers, By::Detector("teaser-card", 1.0));
-        page.remove(i + 1, Category::Teasers, By::Detector("teaser-card", 1.0));
+        page.reclassify(i, Category::Teasers, By::Detector("teaser-card", 1.0));
+        page.reclassify(i + 1, Category::Teasers, By::Detector("teaser-card", 1.0));
         let mut k = i + 2;
         let mut taken = 0;
         while k < end && taken < 3 && !is_card_start(page, k) {
             let f = page.blocks[k].features;
             if is_paragraph(&page.blocks[k]) || f.words <= 4 || f.chars >= 80 {
-                page.remove(k, Category::Teasers, By::Detector("teaser-card", 0.8));
+                page.reclassify(k, Category::Teasers, By::Detector("teaser-card", 0.8));
                 taken += 1;
                 k += 1;
             } else {

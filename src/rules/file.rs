@@ -223,7 +223,7 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
                 action,
                 origin: Origin {
                     file: file.clone(),
-                    line: loc.header_line(start),
+                    line: loc.header_line(r.id.span().start),
                 },
             });
         }

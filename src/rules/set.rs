@@ -251,7 +251,7 @@ max_words = 40
 [[rule]]
 id = "caption"
 category = "captions"
-regex = ['^\((?:photo|image): [^)]*\)$']
+regex = ['^\((?i:photo|image): [^)]*\)$']
 max_words = 20
 
 [[rule]]

@@ -1,0 +1,308 @@
+//! The `boilerstrip` command, run as a user runs it, each case in its own
+//! temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A tree of the seed fixtures as `<dir>/seeds/<name>.txt`.
+fn seed_tree(dir: &Path) -> PathBuf {
+    let root = dir.join("in");
+    for e in std::fs::read_dir(fixtures()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let sub = if name.starts_with("seed-") {
+            "seeds"
+        } else {
+            "pages/deep"
+        };
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        std::fs::copy(
+            p.join("input.txt"),
+            root.join(sub).join(format!("{name}.txt")),
+        )
+        .unwrap();
+    }
+    root
+}
+
+/// Files under a directory, relative paths with their bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn batch_mirrors_the_tree_and_matches_the_fixtures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_tree(tmp.path());
+    let before = tree(&input);
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--jobs",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("9 page(s) cleaned, 0 failed"), "{err}");
+    assert!(
+        err.contains("MB/s") && err.contains("removed blocks: share"),
+        "{err}"
+    );
+    let expected =
+        std::fs::read(fixtures().join("seed-004_8d04ff4db6813dcb/expected.txt")).unwrap();
+    assert_eq!(
+        std::fs::read(out.join("seeds/seed-004_8d04ff4db6813dcb.txt")).unwrap(),
+        expected
+    );
+    assert!(out.join("pages/deep/comment-thread.txt").is_file());
+    assert_eq!(tree(&input), before, "inputs are never modified");
+}
+
+#[test]
+fn one_job_and_two_jobs_write_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_tree(tmp.path());
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for (dir, jobs) in [(&a, "1"), (&b, "2")] {
+        let o = run(&[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            dir.to_str().unwrap(),
+            "-j",
+            jobs,
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            o.stderr.is_empty(),
+            "--quiet prints nothing: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(tree(&a), tree(&b));
+    assert_eq!(tree(&a).len(), 9);
+}
+
+#[test]
+fn one_file_and_stdin_go_to_stdout() {
+    let case = fixtures().join("seed-003_64706d191d4acd2b");
+    let expected = std::fs::read(case.join("expected.txt")).unwrap();
+    let o = run(&["clean", case.join("input.txt").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, expected);
+
+    let mut child = bin()
+        .args(["clean", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(case.join("input.txt")).unwrap())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(o.stdout, expected);
+}
+
+#[test]
+fn several_inputs_without_an_output_directory_is_a_usage_error() {
+    let o = run(&["clean", fixtures().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("need an output directory (-o DIR)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn html_input_is_refused_clearly_not_passed_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("page.html");
+    std::fs::write(&page, "<html><body><p>Hello</p></body></html>").unwrap();
+    let o = run(&["clean", page.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("page.html: HTML input is not supported yet"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_bad_page_fails_alone_and_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_tree(tmp.path());
+    std::fs::write(input.join("seeds/broken.txt"), b"caf\xe9 au lait\n").unwrap();
+    std::fs::write(input.join("seeds/image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "some pages failed");
+    let err = stderr(&o);
+    assert!(
+        err.contains("broken.txt: not valid UTF-8 text (first bad byte at offset 3)"),
+        "{err}"
+    );
+    assert!(err.contains("image.txt: binary file"), "{err}");
+    assert!(err.contains("9 page(s) cleaned, 2 failed"), "{err}");
+    assert_eq!(tree(&out).len(), 9);
+}
+
+#[test]
+fn a_broken_rule_file_stops_the_run_before_any_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(rules.join("sites")).unwrap();
+    std::fs::write(
+        rules.join("mine.toml"),
+        "[[rule]]\nid = \"a\"\ncategory = \"share\"\nregex = [\"(\"]\n\n[[rule]]\nid = \"b\"\ncategory = \"shares\"\nphrases = [\"x\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("sites/example.com.toml"),
+        "[[rule]]\nid = \"c\"\nkind = \"x\"\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let input = seed_tree(tmp.path());
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("mine.toml:4:10: bad regex"), "{err}");
+    assert!(
+        err.contains("mine.toml:8:12: unknown category \"shares\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("example.com.toml:3:1: unknown field `kind`"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no page was touched");
+}
+
+#[test]
+fn site_rules_come_from_the_path_or_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(rules.join("sites")).unwrap();
+    std::fs::write(
+        rules.join("sites/example.com.toml"),
+        "# the site prints its motto under every story\n[[rule]]\nid = \"example.motto\"\ncategory = \"navigation\"\ndescription = \"motto\"\nphrases = [\"All the news that fits, since 1921.\"]\n",
+    )
+    .unwrap();
+    let page = "The county fair opened on Friday with more visitors than in any year since the fairground moved out of town.\n\
+                All the news that fits, since 1921.\n\
+                Organisers said the new parking area and a free shuttle bus had made the difference for families this year.\n";
+    let dir = tmp.path().join("dumps/www.example.com");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("fair.txt"), page).unwrap();
+    std::fs::write(tmp.path().join("fair.txt"), page).unwrap();
+    let rules = rules.to_str().unwrap();
+    let by_path = run(&[
+        "clean",
+        dir.join("fair.txt").to_str().unwrap(),
+        "--rules",
+        rules,
+    ]);
+    assert!(!String::from_utf8_lossy(&by_path.stdout).contains("since 1921"));
+    let elsewhere = tmp.path().join("fair.txt");
+    let no_site = run(&["clean", elsewhere.to_str().unwrap(), "--rules", rules]);
+    assert!(String::from_utf8_lossy(&no_site.stdout).contains("since 1921"));
+    let by_flag = run(&[
+        "clean",
+        elsewhere.to_str().unwrap(),
+        "--rules",
+        rules,
+        "--site",
+        "news.example.com",
+    ]);
+    assert!(!String::from_utf8_lossy(&by_flag.stdout).contains("since 1921"));
+}
+
+#[test]
+fn output_never_overwrites_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_tree(tmp.path());
+    let before = tree(&input);
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("output would overwrite the input file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&input), before);
+}
+
+#[test]
+fn explain_names_rule_files_and_lines() {
+    let case = fixtures().join("seed-004_8d04ff4db6813dcb/input.txt");
+    let o = run(&["explain", case.to_str().unwrap()]);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("share.buttons (rules/default/share.toml:"),
+        "{out}"
+    );
+    assert!(out.contains("teaser-card (score 1.00)"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains(" + ") && l.contains("President Donald Trump altered"))
+    );
+}
