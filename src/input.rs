@@ -34,8 +34,9 @@ impl Format {
 pub struct InputFile {
     /// Where to read it.
     pub path: PathBuf,
-    /// Its path relative to the input it was found under (the file name for a
-    /// file given directly); the output mirrors it.
+    /// Its path relative to the input it was found under; for a file given
+    /// directly, the path as given when it is relative and stays below the
+    /// current directory, else the file name. The output mirrors it.
     pub rel: PathBuf,
 }
 
@@ -104,10 +105,17 @@ pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<I
             }
         };
         if !meta.is_dir() {
-            let rel = input
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| input.clone());
+            // A relative path as given is mirrored (`a/b/page.txt` → `OUT/a/b/page.txt`),
+            // so several files with one name do not collide; otherwise the file name.
+            let plain = input.is_relative()
+                && input
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+            let rel = if plain {
+                input.clone()
+            } else {
+                input.file_name().map(PathBuf::from).unwrap_or_else(|| input.clone())
+            };
             files.push(InputFile {
                 path: input.clone(),
                 rel,

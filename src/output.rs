@@ -1,7 +1,8 @@
 //! Writing results: output paths that mirror the input tree, written atomically.
 //!
 //! A result is written to a temporary file in the target directory and renamed
-//! into place, so a reader (or a killed run) never sees half a file. An output
+//! into place, so a reader (or a killed run) never sees half a file. (Files
+//! are not fsynced: a power cut may lose recent outputs, never half-write one.) An output
 //! path that would be an input file is refused: inputs are never modified.
 
 use std::io::Write;
@@ -73,7 +74,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(
         .tempfile_in(dir)
         .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_data().ok();
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
