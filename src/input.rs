@@ -114,7 +114,10 @@ pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<I
             let rel = if plain {
                 input.clone()
             } else {
-                input.file_name().map(PathBuf::from).unwrap_or_else(|| input.clone())
+                input
+                    .file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| input.clone())
             };
             files.push(InputFile {
                 path: input.clone(),
