@@ -315,3 +315,115 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool) -> Cleaned {
         rules,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaner() -> Cleaner {
+        Cleaner::new(RuleBook::shipped().unwrap(), Config::default())
+    }
+
+    const P1: &str = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+    const P2: &str = "Passenger numbers on the line have grown every year since 2015, and trains at peak hours often leave people on the platform.";
+    const P3: &str = "The operator plans to pay for the new services with fares and a grant from the transport ministry, its chief executive said.";
+
+    const P4: &str = "Unions welcomed the plan but asked for more staff on the busiest stations before the first new trains start running.";
+
+    fn reasons(c: &Cleaned) -> Vec<(&str, &str)> {
+        c.removals
+            .iter()
+            .map(|r| (r.text.as_str(), c.reason_id(r)))
+            .collect()
+    }
+
+    #[test]
+    fn region_drops_menus_around_the_article_and_keeps_subheadings_inside() {
+        let page = format!(
+            "* Home\n* World\n* Sports\nLatest headlines today\n\n{P1}\n\nWhat riders say\n\n{P2}\n{P3}\n\n* About\n* Jobs\nWeather\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert_eq!(c.text, format!("{P1}\n\nWhat riders say\n\n{P2}\n{P3}\n"));
+        assert!(!c.fallback);
+        assert!(reasons(&c).contains(&("Weather", "content-region")));
+    }
+
+    #[test]
+    fn a_page_with_no_body_text_falls_back_to_rules_alone() {
+        let c = cleaner().clean_text(
+            "Home\nShare\nPhoto gallery of the week\nMore pictures\n",
+            None,
+        );
+        assert!(c.fallback);
+        assert_eq!(c.text, "Photo gallery of the week\nMore pictures\n");
+    }
+
+    #[test]
+    fn headline_above_the_article_is_kept_past_a_byline() {
+        let page = format!(
+            "Menu\nRail operator adds forty trains a day\nBy Sam Lee | Nov. 19, 2019 8:03 am\nShare\n{P1}\n{P2}\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert_eq!(
+            c.text,
+            format!("Rail operator adds forty trains a day\n{P1}\n{P2}\n")
+        );
+    }
+
+    #[test]
+    fn drop_section_takes_the_list_under_a_heading_until_body_text() {
+        let page = format!(
+            "{P1}\n{P2}\nRelated stories\n* Trains late again on Monday\n* Fares to rise in January\n{P3}\n{P4}\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert_eq!(c.text, format!("{P1}\n{P2}\n{P3}\n{P4}\n"));
+        let r = reasons(&c);
+        assert_eq!(r[1], ("* Trains late again on Monday", "teasers.headings"));
+    }
+
+    #[test]
+    fn drop_to_end_waits_for_the_article_to_start() {
+        // A comment-thread header above the article must not empty the page.
+        let page = format!(
+            "12 responses to “Trains”\n{P1}\n{P2}\n3 responses to “Forty more trains”\n{P3}\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert_eq!(c.text, format!("{P1}\n{P2}\n"));
+        assert_eq!(reasons(&c).last().unwrap().1, "comments.thread-start");
+    }
+
+    #[test]
+    fn keep_rules_protect_blocks_from_detectors() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("keep.toml"),
+            "[[rule]]\nid = \"keep.dateline\"\ncategory = \"keep\"\nphrases = [\"Filed from\"]\nmatch = \"prefix\"\n",
+        )
+        .unwrap();
+        let book = RuleBook::load(&[crate::rules::RuleDir(tmp.path().into())]).unwrap();
+        let c = Cleaner::new(book, Config::default()).clean_text(
+            &format!("Filed from Lisbon\nHome\nMenu\nSearch\n{P1}\n{P2}\n"),
+            None,
+        );
+        assert_eq!(c.text, format!("Filed from Lisbon\n{P1}\n{P2}\n"));
+    }
+
+    #[test]
+    fn teaser_cards_and_unrelated_segments_go_related_ones_stay() {
+        let page = format!(
+            "{P1}\n{P2}\nShare this post\n{P3}\nSign up\nStar chef opens rooftop restaurant\nStar chef opens rooftop restaurant\nThe famous chef's new restaurant serves a seasonal tasting menu with a view over the harbour.\nB P\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert_eq!(
+            c.text,
+            format!("{P1}\n{P2}\n{P3}\n"),
+            "P3 is about the same story"
+        );
+        let r = reasons(&c);
+        assert_eq!(
+            r.iter().filter(|(_, id)| *id == "teaser-card").count(),
+            4,
+            "{r:?}"
+        );
+    }
+}

@@ -4,8 +4,8 @@
 //!   opens a teaser card (the card's title link and its heading); the card's
 //!   blurb and byline follow it.
 //! * **Unrelated segments**: the article region is cut into segments at
-//!   end-of-article chrome (share rows, subscription prompts, comment prompts,
-//!   teaser headings). The segment with the most words is the article; a later
+//!   end-of-article chrome (share rows, subscription prompts, comment prompts).
+//!   The segment with the most words is the article; a later
 //!   segment that shares few of its words with the article is a teaser for
 //!   another story (an Oscars blurb under a story about Ukraine).
 //! * **Repeated titles**: a headline printed twice is kept once.
@@ -64,12 +64,13 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
 }
 
 /// Blocks that end an article's text: share rows, subscription and comment
-/// prompts, teaser headings and cards.
+/// prompts. (Not teaser headings: a related-stories box often sits in the
+/// middle of an article, and the article goes on under it.)
 fn is_separator(mark: Mark) -> bool {
     matches!(
         mark,
         Mark::Removed(
-            Category::Share | Category::Subscribe | Category::Comments | Category::Teasers,
+            Category::Share | Category::Subscribe | Category::Comments,
             _
         )
     )
