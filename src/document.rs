@@ -108,33 +108,36 @@ impl Features {
         let mut words = 0u32;
         let mut chars = 0u32;
         let mut in_word = false;
-        if t.is_ascii() {
-            for &b in t.as_bytes() {
-                chars += 1;
+        // Scripts written without spaces count one word per two characters.
+        let mut unspaced = 0u32;
+        let bytes = t.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            chars += 1;
+            if b < 0x80 {
                 let w = b.is_ascii_alphanumeric();
                 if w && !in_word {
                     words += 1;
                 }
                 in_word = w;
+                i += 1;
+                continue;
             }
-        } else {
-            // Scripts written without spaces count one word per two characters.
-            let mut unspaced = 0u32;
-            for c in t.chars() {
-                chars += 1;
-                if is_unspaced_script(c) {
-                    unspaced += 1;
-                    in_word = false;
-                    continue;
-                }
-                let w = c.is_alphanumeric();
-                if w && !in_word {
-                    words += 1;
-                }
-                in_word = w;
+            let c = t[i..].chars().next().expect("i is on a char boundary");
+            i += c.len_utf8();
+            if is_unspaced_script(c) {
+                unspaced += 1;
+                in_word = false;
+                continue;
             }
-            words += unspaced.div_ceil(2);
+            let w = c.is_alphanumeric();
+            if w && !in_word {
+                words += 1;
+            }
+            in_word = w;
         }
+        words += unspaced.div_ceil(2);
         let bullet = BULLETS.iter().any(|b| t.starts_with(b));
         let ends_sentence = ends_like_sentence(t);
         let has_url = SCHEME.find(t.as_bytes()).is_some() || WWW.find(t.as_bytes()).is_some();
