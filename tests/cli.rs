@@ -20,6 +20,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+fn assert_stderr_has(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert!(err.contains(needle), "stderr lacks {needle:?}:\n{err}");
+}
+
 /// A tree of the seed fixtures as `<dir>/seeds/<name>.txt`.
 fn seed_tree(dir: &Path) -> PathBuf {
     let root = dir.join("in");
@@ -39,6 +44,17 @@ fn seed_tree(dir: &Path) -> PathBuf {
         .unwrap();
     }
     root
+}
+
+/// A rule directory `<dir>/rules` holding the given files.
+fn rule_dir(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let rules = dir.join("rules");
+    for (rel, text) in files {
+        let path = rules.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    rules
 }
 
 /// Files under a directory, relative paths with their bytes.
@@ -75,7 +91,7 @@ fn batch_mirrors_the_tree_and_matches_the_fixtures() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("9 page(s) cleaned, 0 failed"), "{err}");
+    assert_stderr_has(&o, "9 page(s) cleaned, 0 failed");
     assert!(
         err.contains("MB/s") && err.contains("removed blocks: share"),
         "{err}"
@@ -146,11 +162,7 @@ fn one_file_and_stdin_go_to_stdout() {
 fn several_inputs_without_an_output_directory_is_a_usage_error() {
     let o = run(&["clean", fixtures().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("need an output directory (-o DIR)"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "need an output directory (-o DIR)");
 }
 
 #[test]
@@ -161,11 +173,7 @@ fn html_input_is_refused_clearly_not_passed_through() {
     let o = run(&["clean", page.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
-    assert!(
-        stderr(&o).contains("page.html: HTML input is not supported yet"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "page.html: HTML input is not supported yet");
 }
 
 #[test]
@@ -182,31 +190,31 @@ fn a_bad_page_fails_alone_and_is_reported() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1), "some pages failed");
-    let err = stderr(&o);
-    assert!(
-        err.contains("broken.txt: not valid UTF-8 text (first bad byte at offset 3)"),
-        "{err}"
+    assert_stderr_has(
+        &o,
+        "broken.txt: not valid UTF-8 text (first bad byte at offset 3)",
     );
-    assert!(err.contains("image.txt: binary file"), "{err}");
-    assert!(err.contains("9 page(s) cleaned, 2 failed"), "{err}");
+    assert_stderr_has(&o, "image.txt: binary file");
+    assert_stderr_has(&o, "9 page(s) cleaned, 2 failed");
     assert_eq!(tree(&out).len(), 9);
 }
 
 #[test]
 fn a_broken_rule_file_stops_the_run_before_any_page() {
     let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(rules.join("sites")).unwrap();
-    std::fs::write(
-        rules.join("mine.toml"),
-        "[[rule]]\nid = \"a\"\ncategory = \"share\"\nregex = [\"(\"]\n\n[[rule]]\nid = \"b\"\ncategory = \"shares\"\nphrases = [\"x\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        rules.join("sites/example.com.toml"),
-        "[[rule]]\nid = \"c\"\nkind = \"x\"\n",
-    )
-    .unwrap();
+    let rules = rule_dir(
+        tmp.path(),
+        &[
+            (
+                "mine.toml",
+                "[[rule]]\nid = \"a\"\ncategory = \"share\"\nregex = [\"(\"]\n\n[[rule]]\nid = \"b\"\ncategory = \"shares\"\nphrases = [\"x\"]\n",
+            ),
+            (
+                "sites/example.com.toml",
+                "[[rule]]\nid = \"c\"\nkind = \"x\"\n",
+            ),
+        ],
+    );
     let out = tmp.path().join("out");
     let input = seed_tree(tmp.path());
     let o = run(&[
@@ -218,29 +226,22 @@ fn a_broken_rule_file_stops_the_run_before_any_page() {
         rules.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("mine.toml:4:10: bad regex"), "{err}");
-    assert!(
-        err.contains("mine.toml:8:12: unknown category \"shares\""),
-        "{err}"
-    );
-    assert!(
-        err.contains("example.com.toml:3:1: unknown field `kind`"),
-        "{err}"
-    );
+    assert_stderr_has(&o, "mine.toml:4:10: bad regex");
+    assert_stderr_has(&o, "mine.toml:8:12: unknown category \"shares\"");
+    assert_stderr_has(&o, "example.com.toml:3:1: unknown field `kind`");
     assert!(!out.exists(), "no page was touched");
 }
 
 #[test]
 fn site_rules_come_from_the_path_or_the_flag() {
     let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(rules.join("sites")).unwrap();
-    std::fs::write(
-        rules.join("sites/example.com.toml"),
-        "# the site prints its motto under every story\n[[rule]]\nid = \"example.motto\"\ncategory = \"navigation\"\ndescription = \"motto\"\nphrases = [\"All the news that fits, since 1921.\"]\n",
-    )
-    .unwrap();
+    let rules = rule_dir(
+        tmp.path(),
+        &[(
+            "sites/example.com.toml",
+            "# the site prints its motto under every story\n[[rule]]\nid = \"example.motto\"\ncategory = \"navigation\"\ndescription = \"motto\"\nphrases = [\"All the news that fits, since 1921.\"]\n",
+        )],
+    );
     let page = "The county fair opened on Friday with more visitors than in any year since the fairground moved out of town.\n\
                 All the news that fits, since 1921.\n\
                 Organisers said the new parking area and a free shuttle bus had made the difference for families this year.\n";
@@ -282,11 +283,7 @@ fn output_never_overwrites_an_input() {
         input.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("output would overwrite the input file"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "output would overwrite the input file");
     assert_eq!(tree(&input), before);
 }
 
