@@ -8,11 +8,11 @@
 //!    link and the `— Name (@handle) date` line) are removed together.
 //! 3. **main content** — every block gets a value (sentence-like text counts
 //!    for it, short chrome and rule-matched blocks against it) and the densest
-//!    run of blocks is taken as the article ([`region`]); the headline just
+//!    run of blocks is taken as the article (`region`); the headline just
 //!    above it is kept.
 //! 4. **sections** — `drop-section` and `drop-to-end` rules take the blocks under
 //!    them; teaser cards and segments unrelated to the article are removed
-//!    ([`teasers`]); a headline printed twice is kept once.
+//!    (`teasers`); a headline printed twice is kept once.
 //!
 //! Every removed block records what removed it: a rule (with its file and line)
 //! or a detector (with its name and score). Cleaning never rewrites the text of a
