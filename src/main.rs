@@ -371,11 +371,9 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
 fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
     let format = args.rules.format.map(Format::from);
-    let (cleaned, _) =
-        pipeline::clean_file(&cleaner, &args.page, format, args.rules.site.as_deref())?;
-    let bytes = std::fs::read(&args.page)?;
-    let text = input::text_of(&args.page, &bytes)?;
-    let doc = boilerstrip::document::Document::from_text(&text);
+    let page = pipeline::read_page(&args.page, format, args.rules.site.as_deref())?;
+    let doc = boilerstrip::document::Document::from_text(&page.text);
+    let cleaned = cleaner.clean_document(&doc, page.site.as_deref());
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
     for b in &doc.blocks {

@@ -110,31 +110,47 @@ pub enum PageError {
     Output(#[from] OutputError),
 }
 
-/// Reads one page and cleans it; returns the cleaned text and its stats.
-pub fn clean_file(
-    cleaner: &Cleaner,
+/// A page read and checked for cleaning.
+pub struct PageText {
+    /// The page's text.
+    pub text: String,
+    /// Its site: the one given, else one taken from its path.
+    pub site: Option<String>,
+}
+
+/// Reads one page as text (refusing formats that are not supported yet) and
+/// settles its site.
+pub fn read_page(
     path: &Path,
     format: Option<Format>,
     site: Option<&str>,
-) -> Result<(crate::clean::Cleaned, u64), InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+) -> Result<PageText, InputError> {
     let format = format.unwrap_or_else(|| Format::from_path(path));
     if format == Format::Html {
         return Err(InputError::HtmlUnsupported {
             path: path.to_path_buf(),
         });
     }
-    let text = text_of(path, &bytes)?;
-    let derived = if site.is_none() {
-        site_from_path(path)
-    } else {
-        None
-    };
-    let site = site.or(derived.as_deref());
-    Ok((cleaner.clean_text(&text, site), bytes.len() as u64))
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(PageText {
+        text: text_of(path, &bytes)?,
+        site: site.map(str::to_string).or_else(|| site_from_path(path)),
+    })
+}
+
+/// Reads one page and cleans it; returns the cleaned page and the bytes read.
+pub fn clean_file(
+    cleaner: &Cleaner,
+    path: &Path,
+    format: Option<Format>,
+    site: Option<&str>,
+) -> Result<(crate::clean::Cleaned, u64), InputError> {
+    let page = read_page(path, format, site)?;
+    let cleaned = cleaner.clean_text(&page.text, page.site.as_deref());
+    Ok((cleaned, page.text.len() as u64))
 }
 
 struct PageResult {

@@ -23,7 +23,7 @@ mod region;
 mod teasers;
 
 use crate::document::{Block, Document};
-use crate::rules::{Action, Category, RuleBook, RuleSet};
+use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleSet};
 use std::sync::Arc;
 
 /// Settings of the cleaner. `Default` gives what the CLI uses.
@@ -141,7 +141,9 @@ pub(crate) struct Page<'d, 'a> {
     pub blocks: &'d [Block<'a>],
     pub marks: Vec<Mark>,
     /// The rule each block matched, if any (also for protected blocks).
-    pub matched: Vec<Option<(usize, Action, Category)>>,
+    pub matched: Vec<Option<RuleMatch>>,
+    /// The rules those indices point into.
+    pub rules: &'d RuleSet,
 }
 
 impl Page<'_, '_> {
@@ -181,20 +183,18 @@ impl Cleaner {
 
     /// Cleans a document.
     pub fn clean_document(&self, doc: &Document<'_>, site: Option<&str>) -> Cleaned {
-        let rules = self.book.for_site(site).clone();
+        let rules = self.book.for_site(site);
         let blocks = &doc.blocks[..];
         let mut page = Page {
             blocks,
             marks: vec![Mark::Open; blocks.len()],
             matched: Vec::with_capacity(blocks.len()),
+            rules: rules.as_ref(),
         };
         // 1. rules
         for (i, b) in blocks.iter().enumerate() {
             let m = rules.match_block(b.text, b.features.words);
-            page.matched.push(m.map(|m| {
-                let r = &rules.rules()[m.index];
-                (m.index, m.action, r.category)
-            }));
+            page.matched.push(m);
             if let Some(m) = m {
                 let category = rules.rules()[m.index].category;
                 if m.action == Action::Keep {
@@ -226,7 +226,7 @@ impl Cleaner {
         teasers::remove_cards(&mut page, start);
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
-        finish(&page, rules, fallback)
+        finish(&page, rules.clone(), fallback)
     }
 }
 
@@ -248,10 +248,15 @@ fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
         if i >= start && i < end && !page.marks[i].is_removed() && is_paragraph(b) {
             seen_paragraph = true;
         }
-        let Some((rule, action, category)) = page.matched[i] else {
+        let Some(RuleMatch {
+            index: rule,
+            action,
+        }) = page.matched[i]
+        else {
             i += 1;
             continue;
         };
+        let category = page.rules.rules()[rule].category;
         match action {
             Action::DropSection => {
                 let mut j = i + 1;
