@@ -8,9 +8,6 @@
 //! This stage decides nothing about what is boilerplate; it only gives every
 //! later stage the same view of the page and cheap per-block features.
 
-use memchr::memmem::Finder;
-use std::sync::LazyLock;
-
 /// One visible block of a page (for text dumps: one non-blank line).
 #[derive(Debug, Clone)]
 pub struct Block<'a> {
@@ -54,7 +51,7 @@ impl<'a> Document<'a> {
     /// trailing whitespace is trimmed from each block.
     pub fn from_text(src: &'a str) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-        let mut blocks = Vec::new();
+        let mut blocks = Vec::with_capacity(memchr::memchr_iter(b'\n', src.as_bytes()).count() + 1);
         let mut blank_before = false;
         for (i, raw) in src.split('\n').enumerate() {
             let text = raw.trim_end();
@@ -84,9 +81,6 @@ impl<'a> Document<'a> {
     }
 }
 
-static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
-static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
-
 /// List markers that whole-page text converters put before list items.
 const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
 
@@ -105,47 +99,59 @@ impl Features {
     /// Computes the features of one block of text.
     pub fn of(text: &str) -> Features {
         let t = text.trim();
+        let bytes = t.as_bytes();
         let mut words = 0u32;
         let mut chars = 0u32;
         let mut in_word = false;
+        let mut has_url = false;
         // Scripts written without spaces count one word per two characters.
         let mut unspaced = 0u32;
-        let bytes = t.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             chars += 1;
             if b < 0x80 {
                 let w = b.is_ascii_alphanumeric();
-                if w && !in_word {
-                    words += 1;
-                }
+                words += (w && !in_word) as u32;
                 in_word = w;
+                if (b == b':' && bytes[i + 1..].starts_with(b"//"))
+                    || (b == b'w' && bytes[i + 1..].starts_with(b"ww."))
+                {
+                    has_url = true;
+                }
                 i += 1;
                 continue;
             }
-            let c = t[i..].chars().next().expect("i is on a char boundary");
-            i += c.len_utf8();
-            if is_unspaced_script(c) {
-                unspaced += 1;
-                in_word = false;
-                continue;
+            // Only a few lead bytes can start a separator or an unspaced
+            // script; every other non-ASCII character is a letter.
+            let len = match b {
+                0xF0..=0xF7 => 4,
+                0xE0..=0xEF => 3,
+                _ => 2,
+            };
+            if matches!(b, 0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0) {
+                let c = t[i..i + len].chars().next().expect("a whole char");
+                if is_unspaced_script(c) {
+                    unspaced += 1;
+                    in_word = false;
+                    i += len;
+                    continue;
+                }
+                let w = !is_non_ascii_separator(c);
+                words += (w && !in_word) as u32;
+                in_word = w;
+            } else {
+                words += !in_word as u32;
+                in_word = true;
             }
-            let w = c.is_alphanumeric();
-            if w && !in_word {
-                words += 1;
-            }
-            in_word = w;
+            i += len;
         }
         words += unspaced.div_ceil(2);
-        let bullet = BULLETS.iter().any(|b| t.starts_with(b));
-        let ends_sentence = ends_like_sentence(t);
-        let has_url = SCHEME.find(t.as_bytes()).is_some() || WWW.find(t.as_bytes()).is_some();
         Features {
             words,
             chars,
-            bullet,
-            ends_sentence,
+            bullet: BULLETS.iter().any(|b| t.starts_with(b)),
+            ends_sentence: ends_like_sentence(t),
             has_url,
         }
     }
@@ -155,6 +161,17 @@ impl Features {
     pub fn is_heading_like(&self) -> bool {
         self.words >= 1 && self.words <= 14 && !self.ends_sentence && !self.bullet && !self.has_url
     }
+}
+
+/// Non-ASCII characters that separate words: Latin-1 punctuation and symbols
+/// (no-break space, ©, «), general punctuation, symbols and arrows, CJK and
+/// full-width punctuation. Every other non-ASCII character counts as part of a
+/// word: a table-free stand-in for `char::is_alphanumeric`, close enough for
+/// counting words and far cheaper on the hot path.
+fn is_non_ascii_separator(c: char) -> bool {
+    matches!(c as u32,
+        0x80..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE30..=0xFE4F
+        | 0xFEFF | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
 }
 
 /// Han, kana and Thai characters: scripts written without spaces between words.

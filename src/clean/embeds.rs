@@ -29,7 +29,9 @@ pub(crate) const NAME: &str = "embedded-post";
 pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
     for i in 0..page.blocks.len() {
         let b = &page.blocks[i];
-        if b.features.words > 30 || !ATTRIBUTION.is_match(b.text.trim()) {
+        let t = b.text.trim();
+        if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !ATTRIBUTION.is_match(t)
+        {
             continue;
         }
         page.remove(i, Category::Share, By::Detector(NAME, 1.0));

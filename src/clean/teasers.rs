@@ -12,7 +12,6 @@
 
 use super::{By, Mark, Page, is_paragraph};
 use crate::rules::Category;
-use std::collections::HashSet;
 
 /// Below this share of its distinct words found in the article, a trailing
 /// segment is unrelated.
@@ -76,15 +75,26 @@ fn is_separator(mark: Mark) -> bool {
     )
 }
 
-fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> HashSet<String> {
-    let mut set = HashSet::new();
+/// Distinct words of four or more characters, lower-cased, as sorted hashes
+/// (no allocation per word).
+fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
+    let mut set = Vec::new();
     for &i in blocks {
         for w in page.blocks[i].text.split(|c: char| !c.is_alphanumeric()) {
-            if w.chars().count() >= 4 {
-                set.insert(w.to_lowercase());
+            if w.len() < 4 || w.chars().count() < 4 {
+                continue;
             }
+            let h = w
+                .chars()
+                .flat_map(char::to_lowercase)
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+                    (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+                });
+            set.push(h);
         }
     }
+    set.sort_unstable();
+    set.dedup();
     set
 }
 
@@ -114,7 +124,10 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
         if own.len() < MIN_WORDS_TO_JUDGE {
             continue;
         }
-        let shared = own.iter().filter(|w| vocab.contains(*w)).count();
+        let shared = own
+            .iter()
+            .filter(|w| vocab.binary_search(w).is_ok())
+            .count();
         let related = shared as f32 / own.len() as f32;
         if related < RELATED_MIN {
             for &i in seg {

@@ -13,15 +13,83 @@ pub struct RuleSet {
     head: Option<AhoCorasick>,
     head_patterns: Vec<(u32, MatchMode)>,
     head_max_len: usize,
+    /// Blocks with more words than this cannot match a line or prefix phrase.
+    head_max_words: u32,
     /// Contains phrases: matched anywhere.
     body: Option<AhoCorasick>,
     body_patterns: Vec<u32>,
+    /// Blocks with more words than this cannot match a contains phrase.
+    body_max_words: u32,
     /// Each pattern on its own: separate small automata with literal
     /// prefilters run far faster than one `RegexSet` over Unicode classes.
-    regex: Vec<Regex>,
-    regex_patterns: Vec<u32>,
+    regex: Vec<Pattern>,
     /// Blocks with more words than this cannot match any regex rule.
     regex_max_words: u32,
+}
+
+/// One compiled regex of a rule, with cheap tests that rule a block out
+/// before the regex runs.
+#[derive(Debug, Clone)]
+struct Pattern {
+    re: Regex,
+    rule: u32,
+    max_words: u32,
+    /// For a pattern anchored at the start with a known set of first bytes:
+    /// which bytes a matching block can start with.
+    first_bytes: Option<Box<[bool; 256]>>,
+}
+
+/// The bytes a match of `pattern` can start with, when the pattern is
+/// anchored at the start of the block and cannot match the empty string there.
+fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
+    use regex_syntax::hir::Look;
+    let hir = regex_syntax::parse(pattern).ok()?;
+    if !hir.properties().look_set_prefix().contains(Look::Start) {
+        return None;
+    }
+    let mut set = Box::new([false; 256]);
+    let may_be_empty = collect_first_bytes(&hir, &mut set);
+    (!may_be_empty).then_some(set)
+}
+
+/// Adds to `set` the first bytes of what `hir` can match; returns whether it
+/// can also match the empty string (then what follows it counts too).
+fn collect_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    // UTF-8 lead bytes grow with the code point, so a range of code points
+    // starts with a contiguous range of lead bytes.
+    let lead = |c: char| {
+        let mut buf = [0u8; 4];
+        c.encode_utf8(&mut buf).as_bytes()[0]
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                set[b as usize] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Unicode(cls)) => {
+            for r in cls.ranges() {
+                set[lead(r.start()) as usize..=lead(r.end()) as usize].fill(true);
+            }
+            false
+        }
+        HirKind::Class(Class::Bytes(cls)) => {
+            for r in cls.ranges() {
+                set[r.start() as usize..=r.end() as usize].fill(true);
+            }
+            false
+        }
+        HirKind::Repetition(rep) => collect_first_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => collect_first_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().all(|sub| collect_first_bytes(sub, set)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(false, |empty, sub| collect_first_bytes(sub, set) || empty),
+    }
 }
 
 /// A rule that matched a block.
@@ -41,12 +109,21 @@ impl RuleSet {
         let mut head_patterns = Vec::new();
         let mut body_pats: Vec<String> = Vec::new();
         let mut body_patterns = Vec::new();
-        let mut regex_pats: Vec<&str> = Vec::new();
-        let mut regex_patterns = Vec::new();
+        let mut regex = Vec::new();
         let mut regex_max_words = 0u32;
+        let (mut head_max_words, mut body_max_words) = (0u32, 0u32);
         for (i, rule) in rules.iter().enumerate() {
             let i = i as u32;
+            let max_words = rule.max_words.unwrap_or(u32::MAX);
             for phrase in &rule.phrases {
+                match rule.mode {
+                    MatchMode::Line => {
+                        let words = crate::document::Features::of(phrase).words;
+                        head_max_words = head_max_words.max(words.min(max_words));
+                    }
+                    MatchMode::Prefix => head_max_words = head_max_words.max(max_words),
+                    MatchMode::Contains => body_max_words = body_max_words.max(max_words),
+                }
                 for variant in apostrophe_variants(phrase) {
                     match rule.mode {
                         MatchMode::Line | MatchMode::Prefix => {
@@ -61,9 +138,13 @@ impl RuleSet {
                 }
             }
             for re in &rule.regex {
-                regex_pats.push(re);
-                regex_patterns.push(i);
-                regex_max_words = regex_max_words.max(rule.max_words.unwrap_or(u32::MAX));
+                regex.push(Pattern {
+                    re: Regex::new(re).map_err(|e| e.to_string())?,
+                    rule: i,
+                    max_words,
+                    first_bytes: first_bytes(re),
+                });
+                regex_max_words = regex_max_words.max(max_words);
             }
         }
         let build = |pats: &[String]| -> Result<Option<AhoCorasick>, String> {
@@ -81,19 +162,16 @@ impl RuleSet {
         let head = build(&head_pats)?;
         let body = build(&body_pats)?;
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
-        let regex = regex_pats
-            .iter()
-            .map(|p| Regex::new(p).map_err(|e| e.to_string()))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(RuleSet {
             rules,
             head,
             head_patterns,
             head_max_len,
+            head_max_words,
             body,
             body_patterns,
+            body_max_words,
             regex,
-            regex_patterns,
             regex_max_words,
         })
     }
@@ -122,7 +200,9 @@ impl RuleSet {
                 best = Some(best.map_or(i, |b| b.min(i)));
             }
         };
-        if let Some(ac) = &self.head {
+        if let Some(ac) = &self.head
+            && words <= self.head_max_words
+        {
             let hay = &s[..floor_char_boundary(s, self.head_max_len)];
             for m in ac.find_overlapping_iter(hay) {
                 if m.start() != 0 {
@@ -139,7 +219,9 @@ impl RuleSet {
                 }
             }
         }
-        if let Some(ac) = &self.body {
+        if let Some(ac) = &self.body
+            && words <= self.body_max_words
+        {
             for m in ac.find_overlapping_iter(s) {
                 if word_edge_before(s, m.start()) && word_edge_after(s, m.end()) {
                     consider(self.body_patterns[m.pattern().as_usize()]);
@@ -147,13 +229,13 @@ impl RuleSet {
             }
         }
         if words <= self.regex_max_words {
-            for (re, &rule) in self.regex.iter().zip(&self.regex_patterns) {
-                if self.rules[rule as usize]
-                    .max_words
-                    .is_none_or(|m| words <= m)
-                    && re.is_match(s)
+            let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
+            for p in &self.regex {
+                if words <= p.max_words
+                    && p.first_bytes.as_ref().is_none_or(|set| set[first])
+                    && p.re.is_match(s)
                 {
-                    consider(rule);
+                    consider(p.rule);
                 }
             }
         }
@@ -285,6 +367,22 @@ match = "prefix"
         for (text, want) in cases {
             assert_eq!(ids(&s, text).as_deref(), *want, "block {text:?}");
         }
+    }
+
+    #[test]
+    fn anchored_patterns_know_their_first_bytes() {
+        let set = first_bytes(r"^(?i)retrieved (?:from|on)\s").unwrap();
+        assert!(set[b'r' as usize] && set[b'R' as usize] && !set[b'x' as usize]);
+        let set = first_bytes("^[—–-]\\s*x").unwrap();
+        assert!(set[b'-' as usize] && set[0xE2] && !set[b'a' as usize]);
+        assert!(first_bytes(r"\(n\.d\.").is_none(), "not anchored");
+        let set = first_bytes(r"^\d+\s+comments?$").unwrap();
+        assert!(set[b'7' as usize] && !set[b'C' as usize]);
+        assert!(
+            first_bytes(r"^(?:\d+)?x").unwrap()[b'x' as usize],
+            "optional parts let what follows start"
+        );
+        assert!(first_bytes(r"^x?").is_none(), "can match empty");
     }
 
     #[test]
