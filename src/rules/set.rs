@@ -86,9 +86,14 @@ fn collect_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> b
         HirKind::Repetition(rep) => collect_first_bytes(&rep.sub, set) || rep.min == 0,
         HirKind::Capture(cap) => collect_first_bytes(&cap.sub, set),
         HirKind::Concat(subs) => subs.iter().all(|sub| collect_first_bytes(sub, set)),
-        HirKind::Alternation(subs) => subs
-            .iter()
-            .fold(false, |empty, sub| collect_first_bytes(sub, set) || empty),
+        HirKind::Alternation(subs) => {
+            // Every branch adds its bytes: no short-circuit.
+            let mut empty = false;
+            for sub in subs {
+                empty |= collect_first_bytes(sub, set);
+            }
+            empty
+        }
     }
 }
 
