@@ -8,6 +8,9 @@
 //! This stage decides nothing about what is boilerplate; it only gives every
 //! later stage the same view of the page and cheap per-block features.
 
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
 /// One visible block of a page (for text dumps: one non-blank line).
 #[derive(Debug, Clone)]
 pub struct Block<'a> {
@@ -81,6 +84,35 @@ impl<'a> Document<'a> {
     }
 }
 
+static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
+
+const SEPARATOR: u8 = 0;
+const WORD: u8 = 1;
+const CONTINUATION: u8 = 2;
+const CHECK: u8 = 3;
+
+/// What each byte of UTF-8 text is for word counting: ASCII letters and
+/// digits are word bytes; other ASCII is a separator; continuation bytes are
+/// skipped; lead bytes of ranges holding separators or unspaced scripts
+/// (U+0080–U+00FF, Thai, U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are checked;
+/// other lead bytes (Latin extensions, Greek, Cyrillic, Arabic, Hangul, …)
+/// start letters.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => WORD,
+            0x00..=0x7F => SEPARATOR,
+            0x80..=0xBF => CONTINUATION,
+            0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0 => CHECK,
+            _ => WORD,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// List markers that whole-page text converters put before list items.
 const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
 
@@ -101,55 +133,38 @@ impl Features {
         let t = text.trim();
         let bytes = t.as_bytes();
         let mut words = 0u32;
-        let mut chars = 0u32;
+        let mut continuation = 0u32;
         let mut in_word = false;
-        let mut has_url = false;
         // Scripts written without spaces count one word per two characters.
         let mut unspaced = 0u32;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            chars += 1;
-            if b < 0x80 {
-                let w = b.is_ascii_alphanumeric();
-                words += (w && !in_word) as u32;
-                in_word = w;
-                if (b == b':' && bytes[i + 1..].starts_with(b"//"))
-                    || (b == b'w' && bytes[i + 1..].starts_with(b"ww."))
-                {
-                    has_url = true;
-                }
-                i += 1;
-                continue;
-            }
-            // Only a few lead bytes can start a separator or an unspaced
-            // script; every other non-ASCII character is a letter.
-            let len = match b {
-                0xF0..=0xF7 => 4,
-                0xE0..=0xEF => 3,
-                _ => 2,
-            };
-            if matches!(b, 0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0) {
-                let c = t[i..i + len].chars().next().expect("a whole char");
-                if is_unspaced_script(c) {
-                    unspaced += 1;
-                    in_word = false;
-                    i += len;
+        for (i, &b) in bytes.iter().enumerate() {
+            let w = match BYTE_CLASS[b as usize] {
+                SEPARATOR => false,
+                WORD => true,
+                CONTINUATION => {
+                    continuation += 1;
                     continue;
                 }
-                let w = !is_non_ascii_separator(c);
-                words += (w && !in_word) as u32;
-                in_word = w;
-            } else {
-                words += !in_word as u32;
-                in_word = true;
-            }
-            i += len;
+                _ => {
+                    // A lead byte that may start a separator or an unspaced script.
+                    let c = t[i..].chars().next().expect("i is on a char boundary");
+                    if is_unspaced_script(c) {
+                        unspaced += 1;
+                        in_word = false;
+                        continue;
+                    }
+                    !is_non_ascii_separator(c)
+                }
+            };
+            words += (w && !in_word) as u32;
+            in_word = w;
         }
         words += unspaced.div_ceil(2);
+        let has_url = memchr::memchr_iter(b':', bytes).any(|i| bytes[i + 1..].starts_with(b"//"))
+            || WWW.find(bytes).is_some();
         Features {
             words,
-            chars,
+            chars: bytes.len() as u32 - continuation,
             bullet: BULLETS.iter().any(|b| t.starts_with(b)),
             ends_sentence: ends_like_sentence(t),
             has_url,
