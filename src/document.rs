@@ -48,27 +48,52 @@ pub struct Document<'a> {
 }
 
 impl<'a> Document<'a> {
-    /// Splits a plain-text dump into blocks: one per non-blank line.
+    /// Splits a plain-text dump into blocks: one per non-blank line, except in
+    /// a dump wrapped at a fixed width (as lynx, w3m or html2text write them),
+    /// where the lines of one wrapped paragraph form one block.
     ///
     /// A leading byte-order mark is skipped, `\r\n` line ends are accepted, and
     /// trailing whitespace is trimmed from each block.
     pub fn from_text(src: &'a str) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-        let mut blocks = Vec::with_capacity(memchr::memchr_iter(b'\n', src.as_bytes()).count() + 1);
+        // (byte offset, trimmed line) of every line.
+        let mut lines: Vec<(usize, &'a str)> =
+            Vec::with_capacity(memchr::memchr_iter(b'\n', src.as_bytes()).count() + 1);
+        let mut offset = 0;
+        for raw in src.split('\n') {
+            lines.push((offset, raw.trim_end()));
+            offset += raw.len() + 1;
+        }
+        let width = wrap_width(&lines);
+        let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
         let mut blank_before = false;
-        for (i, raw) in src.split('\n').enumerate() {
-            let text = raw.trim_end();
+        // Whether the last line added to the last block filled the wrap width.
+        let mut last_line: Option<&str> = None;
+        for (i, &(start, text)) in lines.iter().enumerate() {
             if text.trim_start().is_empty() {
                 blank_before = !blocks.is_empty();
+                last_line = None;
+                continue;
+            }
+            if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
+                && continues_wrapped_line(prev, text, width)
+            {
+                let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
+                block.text = &src[block_start..start + text.len()];
+                last_line = Some(text);
                 continue;
             }
             blocks.push(Block {
                 text,
                 line: i + 1,
                 blank_before,
-                features: Features::of(text),
+                features: Features::default(),
             });
             blank_before = false;
+            last_line = Some(text);
+        }
+        for b in &mut blocks {
+            b.features = Features::of(b.text);
         }
         Document { blocks }
     }
@@ -112,6 +137,54 @@ static BYTE_CLASS: [u8; 256] = {
     }
     t
 };
+
+/// The width a dump was wrapped at, if it was: the longest line length that
+/// many lines come close to (wrapped lines pile up just under the width, while
+/// unbreakable URLs stick out one by one), at most 150 characters, with
+/// nearly every line no longer than it.
+fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .filter(|(_, t)| !t.trim_start().is_empty())
+        .map(|(_, t)| t.chars().count())
+        .collect();
+    if lens.len() < 8 {
+        return None;
+    }
+    lens.sort_unstable();
+    let pile = (lens.len() / 50).max(3);
+    // Scan from the longest: the first length with `pile` lines within four
+    // characters under it.
+    let mut hi = lens.len();
+    while hi > 0 {
+        let width = lens[hi - 1];
+        let lo = lens.partition_point(|&l| l + 4 < width);
+        if hi - lo >= pile {
+            let longer = lens.len() - hi;
+            return ((40..=150).contains(&width) && longer * 50 <= lens.len()).then_some(width);
+        }
+        hi -= 1;
+    }
+    None
+}
+
+/// True when `next` continues the paragraph of `prev` in a dump wrapped at
+/// `width`: `prev` had no room left for `next`'s first word, and `next` does
+/// not start a list item.
+fn continues_wrapped_line(prev: &str, next: &str, width: usize) -> bool {
+    let next_trim = next.trim_start();
+    if BULLETS.iter().any(|b| next_trim.starts_with(b)) || starts_numbered_item(next_trim) {
+        return false;
+    }
+    let first_word = next_trim.split(' ').next().unwrap_or("").chars().count();
+    // Two characters of slack for wrappers that count differently.
+    prev.chars().count() + 1 + first_word + 2 > width
+}
+
+fn starts_numbered_item(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && digits <= 3 && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))
+}
 
 /// List markers that whole-page text converters put before list items.
 const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
@@ -223,6 +296,42 @@ mod tests {
                 ("Second para.", 5, false)
             ]
         );
+    }
+
+    #[test]
+    fn wrapped_paragraphs_become_one_block() {
+        let wrapped = "Home\n\nCity council approves bridge\n\n\
+The Millbrook city council voted 7-2 on Tuesday night to approve a new\n\
+pedestrian bridge over the river, ending nearly a decade of debate about\n\
+how to connect the banks.\n\n\
+Opponents questioned the cost of the project and warned about parking on\n\
+the riverside.\n\n\
+  * Related story one about the river and its long history of floods\n\
+  * Related story two\n\n\
+Supporters said the new bridge would cut commuting times for hundreds of\n\
+residents who now drive several miles to the nearest river crossing.\n";
+        let doc = Document::from_text(wrapped);
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text).collect();
+        assert_eq!(texts.len(), 7, "{texts:#?}");
+        assert!(texts[2].starts_with("The Millbrook") && texts[2].ends_with("the banks."));
+        assert_eq!(doc.blocks[2].line, 5);
+        assert!(doc.blocks[2].features.ends_sentence);
+        assert_eq!(
+            texts[4],
+            "* Related story one about the river and its long history of floods"
+        );
+        assert_eq!(texts[5], "* Related story two");
+    }
+
+    #[test]
+    fn unwrapped_dumps_keep_one_block_per_line() {
+        let long =
+            "A sentence that runs on for quite a while, as paragraphs in whole-page dumps do. "
+                .repeat(4);
+        let page = format!(
+            "Home\nNews\n{long}\n{long}\nShort line\nAnother short line\n{long}\nx\ny\nz\n"
+        );
+        assert_eq!(Document::from_text(&page).len(), 10);
     }
 
     #[test]
