@@ -9,13 +9,20 @@
 //! later stage the same view of the page and cheap per-block features.
 
 use memchr::memmem::Finder;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// One visible block of a page (for text dumps: one non-blank line).
 #[derive(Debug, Clone)]
 pub struct Block<'a> {
     /// The block's text, without the line break and without trailing whitespace.
+    /// This is what the output keeps.
     pub text: &'a str,
+    /// The text a reader sees: `text` with Markdown link and image syntax,
+    /// emphasis and heading marks taken out (dumps made by html2text and the
+    /// like). Rules and features read this; it borrows `text` when there is no
+    /// Markdown in it.
+    pub visible: Cow<'a, str>,
     /// 1-based line number in the input.
     pub line: usize,
     /// Whether one or more blank lines stood between this block and the previous one.
@@ -85,6 +92,7 @@ impl<'a> Document<'a> {
             }
             blocks.push(Block {
                 text,
+                visible: Cow::Borrowed(text),
                 line: i + 1,
                 blank_before,
                 features: Features::default(),
@@ -93,7 +101,8 @@ impl<'a> Document<'a> {
             last_line = Some(text);
         }
         for b in &mut blocks {
-            b.features = Features::of(b.text);
+            b.visible = visible_text(b.text);
+            b.features = Features::of(&b.visible);
         }
         Document { blocks }
     }
@@ -138,32 +147,107 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// The width a dump was wrapped at, if it was: the longest line length that
-/// many lines come close to (wrapped lines pile up just under the width, while
-/// unbreakable URLs stick out one by one), at most 150 characters, with
-/// nearly every line no longer than it.
-fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
-    let mut lens: Vec<usize> = lines
-        .iter()
-        .filter(|(_, t)| !t.trim_start().is_empty())
-        .map(|(_, t)| t.chars().count())
-        .collect();
-    if lens.len() < 8 {
+/// The text of a block as a reader sees it: Markdown images dropped, links
+/// reduced to their text, `**`/`__` emphasis and leading `#` heading marks
+/// removed, line breaks of a wrapped paragraph made spaces. Borrows when the
+/// block has none of these.
+pub fn visible_text(text: &str) -> Cow<'_, str> {
+    let t = text.trim();
+    let has_markdown = memchr::memmem::find(t.as_bytes(), b"](").is_some()
+        || t.starts_with('#')
+        || t.contains("**")
+        || t.contains("__");
+    if !has_markdown && !t.contains('\n') {
+        return Cow::Borrowed(text);
+    }
+    let t = t.trim_start_matches('#').trim_start();
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(open) = rest.find('[') {
+        let image = rest[..open].ends_with('!');
+        let close = match find_link_end(&rest[open..]) {
+            Some(c) => c,
+            None => {
+                out.push_str(&rest[..open + 1]);
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..open - image as usize]);
+        let (label, after) = (&rest[open + 1..open + close.0], &rest[open + close.1..]);
+        if !image {
+            out.push_str(label);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    let out = out.replace("**", "").replace("__", "").replace('\n', " ");
+    Cow::Owned(out.trim().to_string())
+}
+
+/// For `[label](target)` at the start of `s`: the offset of `]` and the
+/// offset just past `)`.
+fn find_link_end(s: &str) -> Option<(usize, usize)> {
+    let close = s.find("](")?;
+    if s[1..close].contains('[') {
         return None;
     }
-    lens.sort_unstable();
-    let pile = (lens.len() / 50).max(3);
-    // Scan from the longest: the first length with `pile` lines within four
-    // characters under it.
-    let mut hi = lens.len();
-    while hi > 0 {
-        let width = lens[hi - 1];
-        let lo = lens.partition_point(|&l| l + 4 < width);
-        if hi - lo >= pile {
-            let longer = lens.len() - hi;
-            return ((40..=150).contains(&width) && longer * 50 <= lens.len()).then_some(width);
+    let mut depth = 0;
+    for (i, c) in s[close + 2..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some((close, close + 2 + i + 1)),
+            ')' => depth -= 1,
+            _ => {}
         }
-        hi -= 1;
+    }
+    None
+}
+
+/// The width a dump was wrapped at, if it was: the longest length, from 40
+/// to 150, that many breakable lines come close to (wrapped lines pile up just
+/// under the width), with hardly any line that has a space past it (a wrapper
+/// breaks at the last space that fits; only unbreakable runs such as URLs
+/// stick out).
+fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
+    // (length, column of the last space) of each non-blank line.
+    let mut shape: Vec<(usize, usize)> = lines
+        .iter()
+        .filter(|(_, t)| !t.trim_start().is_empty())
+        .map(|(_, t)| {
+            let (mut len, mut last_space) = (0, 0);
+            for c in t.chars() {
+                len += 1;
+                if c == ' ' {
+                    last_space = len;
+                }
+            }
+            (len, last_space)
+        })
+        .collect();
+    if shape.len() < 8 {
+        return None;
+    }
+    shape.sort_unstable();
+    // Lines with a space in their second half are the ones a wrapper filled:
+    // they pile up under the width. A line that ends in a long unbreakable run
+    // (a URL, a Markdown link) may stick out anywhere.
+    let breakable: Vec<usize> = shape
+        .iter()
+        .filter(|&&(l, sp)| sp * 2 >= l)
+        .map(|&(l, _)| l)
+        .collect();
+    let pile_needed = (shape.len() / 50).max(3);
+    // From the longest down: the first width with enough lines within four
+    // characters under it.
+    for hi in (1..=breakable.len()).rev() {
+        let width = breakable[hi - 1];
+        let lo = breakable.partition_point(|&l| l + 4 < width);
+        if hi - lo >= pile_needed {
+            let spaced_past = shape.iter().filter(|&&(_, sp)| sp > width + 2).count();
+            return ((40..=150).contains(&width) && spaced_past * 50 <= shape.len())
+                .then_some(width);
+        }
     }
     None
 }
@@ -321,6 +405,31 @@ residents who now drive several miles to the nearest river crossing.\n";
             "* Related story one about the river and its long history of floods"
         );
         assert_eq!(texts[5], "* Related story two");
+    }
+
+    #[test]
+    fn markdown_is_read_as_a_reader_sees_it() {
+        assert_eq!(visible_text("  * [Health](/health/)"), "* Health");
+        assert_eq!(
+            visible_text(
+                "#### [Guide to Turkey Trots in CT ](/living/article/Guide-\nto-Trots-1236.php)"
+            ),
+            "Guide to Turkey Trots in CT"
+        );
+        assert_eq!(visible_text("![print header logo](/img/logo.png)"), "");
+        assert_eq!(
+            visible_text(
+                "The **council** voted, [the mayor said](https://x.org/a_(b)) on Tuesday."
+            ),
+            "The council voted, the mayor said on Tuesday."
+        );
+        assert!(matches!(
+            visible_text("Plain [bracketed] text."),
+            Cow::Borrowed(_)
+        ));
+        let doc = Document::from_text("* [Home](/)\n# Rail operator adds trains\n");
+        assert_eq!(doc.blocks[0].visible, "* Home");
+        assert!(doc.blocks[1].features.is_heading_like());
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(crate) const NAME: &str = "embedded-post";
 pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
     for i in 0..page.blocks.len() {
         let b = &page.blocks[i];
-        let t = b.text.trim();
+        let t = b.visible.trim();
         if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !ATTRIBUTION.is_match(t)
         {
             continue;
@@ -37,7 +37,7 @@ pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
         page.remove(i, Category::Share, By::Detector(NAME, 1.0));
         let mut budget = POST_BUDGET;
         for j in (0..i).rev() {
-            let text = page.blocks[j].text.trim();
+            let text = page.blocks[j].visible.trim();
             let len = post_length(text);
             if matches!(page.marks[j], Mark::Protected)
                 || len > budget

@@ -193,7 +193,7 @@ impl Cleaner {
         };
         // 1. rules
         for (i, b) in blocks.iter().enumerate() {
-            let m = rules.match_block(b.text, b.features.words);
+            let m = rules.match_block(&b.visible, b.features.words);
             page.matched.push(m);
             if let Some(m) = m {
                 let category = rules.rules()[m.index].category;

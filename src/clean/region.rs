@@ -60,7 +60,7 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
     }
     // A paragraph that ends with a colon introduces the list under it.
     if let Some((s, mut e)) = best_range
-        && page.blocks[e - 1].text.trim_end().ends_with(':')
+        && page.blocks[e - 1].visible.trim_end().ends_with(':')
         && page.marks[e - 1] == Mark::Open
     {
         while e < page.blocks.len() && page.marks[e] == Mark::Open && is_list_item(&page.blocks[e])
@@ -84,7 +84,7 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
 
 /// A list item: a bulleted or numbered line, or a bare link under one.
 fn is_list_item(b: &crate::document::Block<'_>) -> bool {
-    let t = b.text.trim();
+    let t = b.visible.trim();
     b.features.bullet
         || LIST_NUMBER.is_match(t)
         || (b.features.has_url && b.features.words <= 8 && !t.contains(' '))
@@ -104,7 +104,7 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
             continue;
         }
         let b = &page.blocks[i];
-        let byline = BYLINE.is_match(b.text.trim());
+        let byline = BYLINE.is_match(b.visible.trim());
         if b.features.is_heading_like() && b.features.words >= 4 && !byline {
             return Some(i);
         }

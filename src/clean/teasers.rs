@@ -36,7 +36,7 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
         i + 1 < end
             && page.blocks[i].features.is_heading_like()
             && page.blocks[i].features.words >= 2
-            && page.blocks[i].text.trim() == page.blocks[i + 1].text.trim()
+            && page.blocks[i].visible.trim() == page.blocks[i + 1].visible.trim()
     };
     let mut i = p0 + 1;
     while i < end {
@@ -80,7 +80,7 @@ fn is_separator(mark: Mark) -> bool {
 fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
     let mut set = Vec::new();
     for &i in blocks {
-        for w in page.blocks[i].text.split(|c: char| !c.is_alphanumeric()) {
+        for w in page.blocks[i].visible.split(|c: char| !c.is_alphanumeric()) {
             if w.len() < 4 || w.chars().count() < 4 {
                 continue;
             }
@@ -143,7 +143,10 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
 
 pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
     for i in 1..page.blocks.len() {
-        let (a, b) = (page.blocks[i - 1].text.trim(), page.blocks[i].text.trim());
+        let (a, b) = (
+            page.blocks[i - 1].visible.trim(),
+            page.blocks[i].visible.trim(),
+        );
         if a != b
             || page.blocks[i].features.words > MAX_TITLE_WORDS
             || page.blocks[i].features.bullet
