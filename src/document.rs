@@ -206,9 +206,9 @@ fn find_link_end(s: &str) -> Option<(usize, usize)> {
 
 /// The width a dump was wrapped at, if it was: the longest length, from 40
 /// to 150, that many breakable lines come close to (wrapped lines pile up just
-/// under the width), with hardly any line that has a space past it (a wrapper
-/// breaks at the last space that fits; only unbreakable runs such as URLs
-/// stick out).
+/// under the width), with few lines (a quarter of that pile at most) that have
+/// a space past it (a wrapper breaks at the last space that fits; only
+/// unbreakable runs such as URLs stick out).
 fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
     // (length, column of the last space) of each non-blank line.
     let mut shape: Vec<(usize, usize)> = lines
@@ -245,8 +245,7 @@ fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
         let lo = breakable.partition_point(|&l| l + 4 < width);
         if hi - lo >= pile_needed {
             let spaced_past = shape.iter().filter(|&&(_, sp)| sp > width + 2).count();
-            return ((40..=150).contains(&width) && spaced_past * 50 <= shape.len())
-                .then_some(width);
+            return ((40..=150).contains(&width) && spaced_past * 4 <= hi - lo).then_some(width);
         }
     }
     None

@@ -48,6 +48,10 @@ struct RuleArgs {
     /// Treat inputs as this format instead of going by extension.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// Write kept blocks as a reader sees them: Markdown links reduced to their
+    /// text, images and emphasis marks dropped, wrapped paragraphs joined.
+    #[arg(long)]
+    plain: bool,
 }
 
 #[derive(clap::Args)]
@@ -172,7 +176,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
     let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
     let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
-    Ok(Cleaner::new(book, Config::default()))
+    Ok(Cleaner::new(
+        book,
+        Config {
+            plain: args.plain,
+            ..Config::default()
+        },
+    ))
 }
 
 fn clean(args: CleanArgs) -> Result<ExitCode> {

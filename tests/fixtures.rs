@@ -25,9 +25,18 @@ fn line_diff(expected: &str, got: &str) -> String {
     out
 }
 
+/// Cleans every fixture's `input.txt` and compares it with `expected.txt`
+/// (and, where present, the `--plain` output with `expected-plain.txt`).
 #[test]
 fn text_fixtures() {
-    let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+    let verbatim = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+    let plain = Cleaner::new(
+        RuleBook::shipped().unwrap(),
+        Config {
+            plain: true,
+            ..Config::default()
+        },
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -35,24 +44,36 @@ fn text_fixtures() {
         .collect();
     cases.sort();
     assert!(
-        cases.len() >= 9,
+        cases.len() >= 11,
         "fixtures missing under {}",
         root.display()
     );
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read_to_string(case.join("input.txt")).unwrap();
-        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
         let site = std::fs::read_to_string(case.join("site")).ok();
-        let got = cleaner
-            .clean_text(&input, site.as_deref().map(str::trim))
-            .text;
-        if got != expected {
-            failures.push_str(&format!(
-                "{}:\n{}",
-                case.file_name().unwrap().to_string_lossy(),
-                line_diff(&expected, &got)
-            ));
+        for (cleaner, expected_file) in
+            [(&verbatim, "expected.txt"), (&plain, "expected-plain.txt")]
+        {
+            let Ok(expected) = std::fs::read_to_string(case.join(expected_file)) else {
+                assert_ne!(
+                    expected_file,
+                    "expected.txt",
+                    "{} has no expected.txt",
+                    case.display()
+                );
+                continue;
+            };
+            let got = cleaner
+                .clean_text(&input, site.as_deref().map(str::trim))
+                .text;
+            if got != expected {
+                failures.push_str(&format!(
+                    "{} ({expected_file}):\n{}",
+                    case.file_name().unwrap().to_string_lossy(),
+                    line_diff(&expected, &got)
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "fixtures that differ:\n{failures}");

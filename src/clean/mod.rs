@@ -31,11 +31,18 @@ use std::sync::Arc;
 pub struct Config {
     /// Keep the headline found just above the article (text mode).
     pub keep_title: bool,
+    /// Write each kept block as a reader sees it (Markdown link targets,
+    /// images and emphasis marks taken out, wrapped paragraphs on one line)
+    /// instead of verbatim.
+    pub plain: bool,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { keep_title: true }
+        Config {
+            keep_title: true,
+            plain: false,
+        }
     }
 }
 
@@ -226,7 +233,7 @@ impl Cleaner {
         teasers::remove_cards(&mut page, start);
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
-        finish(&page, rules.clone(), fallback)
+        finish(&page, rules.clone(), fallback, self.config.plain)
     }
 }
 
@@ -284,7 +291,7 @@ fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
             && blocks.get(j + 1).is_some_and(|b| is_paragraph(b)))
 }
 
-fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool) -> Cleaned {
+fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, plain: bool) -> Cleaned {
     let mut text = String::new();
     let mut removals = Vec::new();
     let mut pending_blank = false;
@@ -307,7 +314,7 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool) -> Cleaned {
                     text.push('\n');
                 }
                 pending_blank = false;
-                text.push_str(b.text);
+                text.push_str(if plain { &b.visible } else { b.text });
                 text.push('\n');
             }
         }

@@ -94,13 +94,13 @@ static LIST_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}[.)]\s").expect("valid regex"));
 
 /// The headline just above the article: the nearest heading-like block above
-/// `start`, passing over blocks that rules removed (a share row) and at most
-/// two bylines or date lines.
+/// `start`, passing over blocks that rules removed (a share row), blocks with
+/// no words (an image) and at most two bylines or date lines.
 pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
     let mut others = 0;
     for i in (0..start).rev() {
         let by_rule = matches!(page.marks[i], Mark::Removed(c, _) if c != Category::Outside);
-        if by_rule {
+        if by_rule || page.blocks[i].features.words == 0 {
             continue;
         }
         let b = &page.blocks[i];
