@@ -211,15 +211,14 @@ const MAX_WRAP: usize = 150;
 ///
 /// Every pair of consecutive lines votes: a width `W` *explains* the break
 /// between them when the first line fits in `W` and the second line's first
-/// word would not have (give or take two columns); the break *contradicts* `W`
-/// when the word would have fit. The width with the most explained breaks
-/// wins, if it explains at least five breaks, more than it contradicts, and
-/// three in five of the breaks after lines longer than half of it. A dump with
-/// one block per line (long lines, short menu entries one under another) has
-/// no such width.
+/// word would not have (give or take two columns). The width that explains the
+/// most breaks wins, if it explains at least five, and three in five of the
+/// breaks after lines longer than half of it: in a wrapped dump nearly every
+/// such break is a wrap, while lines that merely happen to fit are rarely
+/// that regular. A dump with one block per line (long lines, short menu
+/// entries one under another) has no such width.
 fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
     let mut explained = [0i32; MAX_WRAP + 2];
-    let mut contradicted = [0i32; MAX_WRAP + 2];
     // How many breaks follow a line of each length.
     let mut by_len = [0i32; MAX_WRAP + 2];
     for pair in lines.windows(2) {
@@ -233,25 +232,20 @@ fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
         }
         by_len[len] += 1;
         let first_word = b.split(' ').next().unwrap_or("").chars().count();
-        let fits_until = (len + 3 + first_word).min(MAX_WRAP + 1);
         explained[len] += 1;
-        explained[fits_until] -= 1;
-        contradicted[fits_until] += 1;
+        explained[(len + 3 + first_word).min(MAX_WRAP + 1)] -= 1;
     }
-    let (mut e, mut c) = (0i32, 0i32);
-    let mut best: Option<(usize, i32, i32)> = None;
-    for w in 0..=MAX_WRAP {
-        e += explained[w];
-        c += contradicted[w];
-        if w >= 40 && best.is_none_or(|(_, be, bc)| e - c > be - bc) {
-            best = Some((w, e, c));
+    let mut e = 0i32;
+    let mut best: Option<(usize, i32)> = None;
+    for (w, delta) in explained.iter().enumerate().take(MAX_WRAP + 1) {
+        e += delta;
+        if w >= 40 && best.is_none_or(|(_, be)| e > be) {
+            best = Some((w, e));
         }
     }
-    let (width, e, c) = best?;
-    // In a wrapped dump nearly every break after a line of more than half the
-    // width is a wrap; lines that merely happen to fit are rarely that regular.
+    let (width, e) = best?;
     let long_breaks: i32 = by_len[width / 2..=width].iter().sum();
-    (e >= 5 && e > c && e * 5 >= long_breaks * 3).then_some(width)
+    (e >= 5 && e * 5 >= long_breaks * 3).then_some(width)
 }
 
 /// A line that starts a list item: a bullet or a number.
