@@ -8,9 +8,7 @@
 //! This stage decides nothing about what is boilerplate; it only gives every
 //! later stage the same view of the page and cheap per-block features.
 
-use memchr::memmem::Finder;
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 /// One visible block of a page (for text dumps: one non-blank line).
 #[derive(Debug, Clone)]
@@ -34,7 +32,8 @@ pub struct Block<'a> {
 /// Features of a block's text that detectors and rules share.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Features {
-    /// Number of words (maximal runs of alphanumeric characters).
+    /// Number of words (maximal runs of alphanumeric characters; a URL counts
+    /// as one).
     pub words: u32,
     /// Number of characters (not bytes).
     pub chars: u32,
@@ -118,8 +117,6 @@ impl<'a> Document<'a> {
     }
 }
 
-static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
-
 const SEPARATOR: u8 = 0;
 const WORD: u8 = 1;
 const CONTINUATION: u8 = 2;
@@ -148,22 +145,36 @@ static BYTE_CLASS: [u8; 256] = {
 };
 
 /// The text of a block as a reader sees it: Markdown images dropped, links
-/// reduced to their text, `**`/`__` emphasis and leading `#` heading marks
-/// removed, line breaks of a wrapped paragraph made spaces. Borrows when the
-/// block has none of these.
+/// reduced to their text, lynx link numbers (`[12]`), `**`/`__` emphasis and
+/// leading `#` heading marks removed, line breaks of a wrapped paragraph made
+/// spaces. Borrows when the block has none of these.
 pub fn visible_text(text: &str) -> Cow<'_, str> {
     let t = text.trim();
-    let has_markdown = memchr::memmem::find(t.as_bytes(), b"](").is_some()
-        || t.starts_with('#')
-        || t.contains("**")
-        || t.contains("__");
-    if !has_markdown && !t.contains('\n') {
+    let b = t.as_bytes();
+    let maybe_markup = t.starts_with('#') || memchr::memchr3(b']', b'*', b'_', b).is_some();
+    let markup = maybe_markup
+        && (memchr::memmem::find(b, b"](").is_some()
+            || t.starts_with('#')
+            || t.contains("**")
+            || t.contains("__")
+            || has_link_number(t));
+    if !markup && memchr::memchr(b'\n', b).is_none() {
         return Cow::Borrowed(text);
     }
     let t = t.trim_start_matches('#').trim_start();
     let mut out = String::with_capacity(t.len());
     let mut rest = t;
     while let Some(open) = rest.find('[') {
+        // lynx numbers its links: `[12]Home` reads as `Home`.
+        let digits = rest[open + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        if digits > 0 && rest[open + 1 + digits..].starts_with(']') {
+            out.push_str(&rest[..open]);
+            rest = &rest[open + digits + 2..];
+            continue;
+        }
         let image = rest[..open].ends_with('!');
         let close = match find_link_end(&rest[open..]) {
             Some(c) => c,
@@ -183,6 +194,14 @@ pub fn visible_text(text: &str) -> Cow<'_, str> {
     out.push_str(rest);
     let out = out.replace("**", "").replace("__", "").replace('\n', " ");
     Cow::Owned(out.trim().to_string())
+}
+
+/// Whether `t` holds a lynx link number such as `[12]`.
+fn has_link_number(t: &str) -> bool {
+    t.match_indices('[').any(|(i, _)| {
+        let d = t[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        d > 0 && t[i + 1 + d..].starts_with(']')
+    })
 }
 
 /// For `[label](target)` at the start of `s`: the offset of `]` and the
@@ -295,7 +314,28 @@ impl Features {
         let mut in_word = false;
         // Scripts written without spaces count one word per two characters.
         let mut unspaced = 0u32;
+        // A URL counts as one word: `words` when its whitespace-delimited run
+        // began, and whether the rest of the run is being skipped.
+        let (mut words_at_run, mut in_url, mut has_url) = (0u32, false, false);
         for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                words_at_run = words + unspaced.div_ceil(2);
+                in_url = false;
+                in_word = false;
+                continue;
+            }
+            if in_url {
+                continuation += (BYTE_CLASS[b as usize] == CONTINUATION) as u32;
+                continue;
+            }
+            if (b == b':' && bytes[i + 1..].starts_with(b"//"))
+                || (b == b'w' && !in_word && bytes[i..].starts_with(b"www."))
+            {
+                has_url = true;
+                in_url = true;
+                words = words_at_run.saturating_sub(unspaced.div_ceil(2)) + 1;
+                continue;
+            }
             let w = match BYTE_CLASS[b as usize] {
                 SEPARATOR => false,
                 WORD => true,
@@ -318,8 +358,6 @@ impl Features {
             in_word = w;
         }
         words += unspaced.div_ceil(2);
-        let has_url = memchr::memchr_iter(b':', bytes).any(|i| bytes[i + 1..].starts_with(b"//"))
-            || WWW.find(bytes).is_some();
         Features {
             words,
             chars: bytes.len() as u32 - continuation,
@@ -458,6 +496,11 @@ finance director said, and the bridge would open two years after that.\n";
         let f = Features::of("- Explorepedia. (n.d.-a). https://www.explorepedia.org/explore/x");
         assert!(f.has_url && f.bullet);
         assert_eq!(Features::of("Володимир Зеленський").words, 2);
+        let f =
+            Features::of("12. https://www.example.org/news/2019/11/a-long-story-slug.html (n.d.)");
+        assert_eq!(f.words, 4, "the number, the URL, n, d");
+        assert!(f.has_url);
+        assert_eq!(Features::of("See www.example.org/a-b-c now").words, 3);
         let f = Features::of("今回はそのKindleデスクトップアプリに関する話。");
         assert_eq!(f.words, 1 + 10);
         assert!(f.ends_sentence);

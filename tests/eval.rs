@@ -12,7 +12,7 @@ use std::process::Command;
 
 /// Text-mode F1 on textdumps-zyte recorded in the README; a drop of more than
 /// 0.005 fails.
-const TEXT_F1: f64 = 0.912;
+const TEXT_F1: f64 = 0.914;
 
 fn shared() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/evaldata");
