@@ -2,7 +2,7 @@
 
 use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
 /// Rules compiled for matching: built once, shared by every worker.
@@ -160,6 +160,7 @@ impl RuleSet {
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
+                .start_kind(StartKind::Both)
                 .build(pats)
                 .map(Some)
                 .map_err(|e| e.to_string())
@@ -209,7 +210,15 @@ impl RuleSet {
             && words <= self.head_max_words
         {
             let hay = &s[..floor_char_boundary(s, self.head_max_len)];
-            for m in ac.find_overlapping_iter(hay) {
+            // Most blocks start with no phrase at all: one anchored search
+            // rules them out before the overlapping one lists every match.
+            let anchored = Input::new(hay).anchored(Anchored::Yes);
+            let any = ac.try_find(anchored).ok().flatten().is_some();
+            for m in any
+                .then(|| ac.find_overlapping_iter(hay))
+                .into_iter()
+                .flatten()
+            {
                 if m.start() != 0 {
                     continue;
                 }
@@ -227,7 +236,12 @@ impl RuleSet {
         if let Some(ac) = &self.body
             && words <= self.body_max_words
         {
-            for m in ac.find_overlapping_iter(s) {
+            let any = ac.is_match(s);
+            for m in any
+                .then(|| ac.find_overlapping_iter(s))
+                .into_iter()
+                .flatten()
+            {
                 if word_edge_before(s, m.start()) && word_edge_after(s, m.end()) {
                     consider(self.body_patterns[m.pattern().as_usize()]);
                 }
