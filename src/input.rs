@@ -76,14 +76,6 @@ pub enum InputError {
         /// Offset of the first invalid byte.
         offset: usize,
     },
-    /// HTML cleaning is not available yet.
-    #[error(
-        "{path}: HTML input is not supported yet (text dumps only); use --format text to treat it as text"
-    )]
-    HtmlUnsupported {
-        /// The file.
-        path: PathBuf,
-    },
 }
 
 /// Expands inputs (files and directories, walked recursively in name order)

@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::clean::{Cleaner, Config};
+use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
 use boilerstrip::pipeline::{self, BatchConfig};
@@ -52,6 +53,9 @@ struct RuleArgs {
     /// text, images and emphasis marks dropped, wrapped paragraphs joined.
     #[arg(long)]
     plain: bool,
+    /// Print the page's headline (HTML metadata) on top of the body.
+    #[arg(long)]
+    title: bool,
 }
 
 #[derive(clap::Args)]
@@ -180,6 +184,7 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
         book,
         Config {
             plain: args.plain,
+            title_on_top: args.title,
             ..Config::default()
         },
     ))
@@ -194,16 +199,16 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         if args.inputs.len() > 1 {
             return Err(Usage("`-` (stdin) cannot be mixed with other inputs".into()).into());
         }
-        if format == Some(Format::Html) {
-            return Err(Usage("HTML input is not supported yet (text dumps only)".into()).into());
-        }
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading stdin")?;
-        let text = input::text_of(Path::new("<stdin>"), &bytes)?;
-        let cleaned = cleaner.clean_text(&text, site);
-        return emit(&args.output, cleaned.text.as_bytes());
+        let cleaned = if format == Some(Format::Html) {
+            cleaner.clean_html(&bytes, site)
+        } else {
+            cleaner.clean_text(&input::text_of(Path::new("<stdin>"), &bytes)?, site)
+        };
+        return emit(&args.output, cleaner.render(&cleaned).as_bytes());
     }
     let (files, walk_errors) = input::collect(&args.inputs, args.follow_links);
     let Some(out_dir) = args.output else {
@@ -219,7 +224,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             .into());
         }
         let (cleaned, _) = pipeline::clean_file(&cleaner, &files[0].path, format, site)?;
-        return emit(&None, cleaned.text.as_bytes());
+        return emit(&None, cleaner.render(&cleaned).as_bytes());
     };
     let jobs = args
         .jobs
@@ -382,8 +387,16 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
     let format = args.rules.format.map(Format::from);
     let page = pipeline::read_page(&args.page, format, args.rules.site.as_deref())?;
-    let doc = boilerstrip::document::Document::from_text(&page.text);
-    let cleaned = cleaner.clean_document(&doc, page.site.as_deref());
+    let rendered;
+    let (doc, site) = match &page.body {
+        pipeline::Body::Text(text) => (Document::from_text(text), page.site.clone()),
+        pipeline::Body::Html(bytes) => {
+            let (r, site) = cleaner.render_html(bytes, page.site.as_deref());
+            rendered = r;
+            (Document::from_rendered(&rendered), site)
+        }
+    };
+    let cleaned = cleaner.clean_document(&doc, site.as_deref());
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
     for b in &doc.blocks {

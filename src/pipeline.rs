@@ -110,35 +110,52 @@ pub enum PageError {
     Output(#[from] OutputError),
 }
 
-/// A page read and checked for cleaning.
-pub struct PageText {
-    /// The page's text.
-    pub text: String,
-    /// Its site: the one given, else one taken from its path.
-    pub site: Option<String>,
+/// A page's content, by format.
+pub enum Body {
+    /// A text dump, checked to be UTF-8 text.
+    Text(String),
+    /// An HTML page's bytes (decoded by the HTML stage: never an error).
+    Html(Vec<u8>),
 }
 
-/// Reads one page as text (refusing formats that are not supported yet) and
-/// settles its site.
+/// A page read for cleaning.
+pub struct InputPage {
+    /// Its content.
+    pub body: Body,
+    /// Its site when given or found in its path (HTML pages may name theirs).
+    pub site: Option<String>,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// Reads one page and settles its format and, where the path tells, its site.
 pub fn read_page(
     path: &Path,
     format: Option<Format>,
     site: Option<&str>,
-) -> Result<PageText, InputError> {
-    let format = format.unwrap_or_else(|| Format::from_path(path));
-    if format == Format::Html {
-        return Err(InputError::HtmlUnsupported {
-            path: path.to_path_buf(),
-        });
-    }
+) -> Result<InputPage, InputError> {
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(PageText {
-        text: text_of(path, &bytes)?,
+    let len = bytes.len() as u64;
+    let body = match format.unwrap_or_else(|| Format::from_path(path)) {
+        Format::Html => Body::Html(bytes),
+        Format::Text => Body::Text(text_of(path, &bytes)?),
+    };
+    Ok(InputPage {
+        body,
         site: site.map(str::to_string).or_else(|| site_from_path(path)),
+        bytes: len,
     })
+}
+
+/// Cleans a page that has been read.
+pub fn clean_page(cleaner: &Cleaner, page: &InputPage) -> crate::clean::Cleaned {
+    match &page.body {
+        Body::Text(text) => cleaner.clean_text(text, page.site.as_deref()),
+        Body::Html(bytes) => cleaner.clean_html(bytes, page.site.as_deref()),
+    }
 }
 
 /// Reads one page and cleans it; returns the cleaned page and the bytes read.
@@ -149,8 +166,7 @@ pub fn clean_file(
     site: Option<&str>,
 ) -> Result<(crate::clean::Cleaned, u64), InputError> {
     let page = read_page(path, format, site)?;
-    let cleaned = cleaner.clean_text(&page.text, page.site.as_deref());
-    Ok((cleaned, page.text.len() as u64))
+    Ok((clean_page(cleaner, &page), page.bytes))
 }
 
 struct PageResult {
@@ -188,7 +204,7 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
         let (cleaned, bytes_in) =
             clean_file(cleaner, &f.path, config.format, config.site.as_deref())
                 .map_err(|e| PageError::from(e).to_string())?;
-        write_atomic(out, cleaned.text.as_bytes(), Some(&f.path))
+        write_atomic(out, cleaner.render(&cleaned).as_bytes(), Some(&f.path))
             .map_err(|e| PageError::from(e).to_string())?;
         Ok(PageResult {
             bytes_in,

@@ -174,14 +174,19 @@ fn several_inputs_without_an_output_directory_is_a_usage_error() {
 }
 
 #[test]
-fn html_input_is_refused_clearly_not_passed_through() {
-    let tmp = tempfile::tempdir().unwrap();
-    let page = tmp.path().join("page.html");
-    std::fs::write(&page, "<html><body><p>Hello</p></body></html>").unwrap();
+fn html_pages_give_their_body_and_title_as_metadata() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/news-article/input.html");
     let o = run(&["clean", page.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(o.stdout.is_empty());
-    assert_stderr_has(&o, "page.html: HTML input is not supported yet");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let body = String::from_utf8(o.stdout).unwrap();
+    assert!(body.starts_with("The harbor ferry will run"), "{body}");
+    assert!(!body.contains("Related stories") && !body.contains("cookies"));
+    let o = run(&["clean", "--title", page.to_str().unwrap()]);
+    let with_title = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        with_title,
+        format!("Harbor ferry to run every twenty minutes from March\n\n{body}")
+    );
 }
 
 #[test]

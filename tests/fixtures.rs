@@ -79,6 +79,37 @@ fn text_fixtures() {
     assert!(failures.is_empty(), "fixtures that differ:\n{failures}");
 }
 
+/// Walks `fixtures/html/<case>/{input.html, expected.txt}`.
+#[test]
+fn html_fixtures() {
+    let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 2,
+        "fixtures missing under {}",
+        root.display()
+    );
+    let mut failures = String::new();
+    for case in &cases {
+        let input = std::fs::read(case.join("input.html")).unwrap();
+        let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+        let got = cleaner.clean_html(&input, None).text;
+        if got != expected {
+            failures.push_str(&format!(
+                "{}:\n{}",
+                case.file_name().unwrap().to_string_lossy(),
+                line_diff(&expected, &got)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "fixtures that differ:\n{failures}");
+}
+
 /// Seeds 000 and 002 are clean articles: they must come out as they went in.
 #[test]
 fn clean_seeds_come_out_unchanged() {

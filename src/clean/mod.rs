@@ -22,7 +22,9 @@ mod embeds;
 mod region;
 mod teasers;
 
+use crate::document::html::{self, Rendered};
 use crate::document::{Block, Document};
+use crate::rules::normalize_host;
 use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleSet};
 use std::sync::Arc;
 
@@ -35,6 +37,8 @@ pub struct Config {
     /// images and emphasis marks taken out, wrapped paragraphs on one line)
     /// instead of verbatim.
     pub plain: bool,
+    /// [`Cleaner::render`] puts the page's headline (HTML metadata) on top.
+    pub title_on_top: bool,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
         Config {
             keep_title: true,
             plain: false,
+            title_on_top: false,
         }
     }
 }
@@ -96,6 +101,14 @@ pub struct Cleaned {
     pub fallback: bool,
     /// The rule set that was applied.
     pub rules: Arc<RuleSet>,
+    /// The page's headline, when known (HTML: `og:title`, `<title>`, `<h1>`).
+    pub title: Option<String>,
+    /// The page's canonical URL, when known.
+    pub url: Option<String>,
+    /// The page's language, when declared.
+    pub lang: Option<String>,
+    /// The site whose rules applied.
+    pub site: Option<String>,
 }
 
 impl Cleaned {
@@ -188,6 +201,53 @@ impl Cleaner {
         self.clean_document(&doc, site)
     }
 
+    /// Renders an HTML page with the selector rules of its site; returns the
+    /// rendered page and the site (the one given, else the page's canonical
+    /// URL's host).
+    pub fn render_html(&self, bytes: &[u8], site: Option<&str>) -> (Rendered, Option<String>) {
+        let html = html::decode(bytes);
+        let given = site.map(str::to_string);
+        // Only worth a scan of the page when some site has rules of its own.
+        let hinted = match given {
+            None if self.book.site_hosts().next().is_some() => html::canonical_host(&html),
+            _ => None,
+        };
+        let rules = self.book.for_site(given.as_deref().or(hinted.as_deref()));
+        let rendered = html::render(&html, &|e| rules.select(e));
+        let site = given.or_else(|| {
+            rendered
+                .url
+                .as_deref()
+                .map(|u| normalize_host(u).to_string())
+        });
+        (rendered, site)
+    }
+
+    /// Cleans an HTML page: the body text, with the page's title, URL and
+    /// language as metadata.
+    pub fn clean_html(&self, bytes: &[u8], site: Option<&str>) -> Cleaned {
+        let (rendered, site) = self.render_html(bytes, site);
+        let doc = Document::from_rendered(&rendered);
+        let mut cleaned = self.clean_document(&doc, site.as_deref());
+        cleaned.title = rendered.title;
+        cleaned.url = rendered.url;
+        cleaned.lang = rendered.lang;
+        cleaned.site = site;
+        cleaned
+    }
+
+    /// The text to write for a cleaned page: the body, under the headline when
+    /// the configuration asks for it and the page has one.
+    pub fn render(&self, cleaned: &Cleaned) -> String {
+        match (&cleaned.title, self.config.title_on_top) {
+            (Some(title), true) if !cleaned.text.is_empty() => {
+                format!("{title}\n\n{}", cleaned.text)
+            }
+            (Some(title), true) => format!("{title}\n"),
+            _ => cleaned.text.clone(),
+        }
+    }
+
     /// Cleans a document.
     pub fn clean_document(&self, doc: &Document<'_>, site: Option<&str>) -> Cleaned {
         let rules = self.book.for_site(site);
@@ -198,8 +258,17 @@ impl Cleaner {
             matched: Vec::with_capacity(blocks.len()),
             rules: rules.as_ref(),
         };
-        // 1. rules
+        let is_html = blocks.first().is_some_and(|b| b.html.is_some());
+        // 1. rules: selector rules first (HTML), then phrases and patterns
         for (i, b) in blocks.iter().enumerate() {
+            if let Some(rule) = b.html.and_then(|h| h.selected) {
+                let r = &rules.rules()[rule];
+                if r.action == Action::Keep {
+                    page.marks[i] = Mark::Protected;
+                } else {
+                    page.remove(i, r.category, By::Rule(rule));
+                }
+            }
             let m = rules.match_block(&b.visible, b.features.words);
             page.matched.push(m);
             if let Some(m) = m {
@@ -222,7 +291,9 @@ impl Cleaner {
             page.remove(i, Category::Outside, By::Detector("content-region", score));
         }
         let mut start = start;
+        // An HTML page's headline is metadata, not body text.
         if self.config.keep_title
+            && !is_html
             && let Some(t) = region::title_above(&page, start)
         {
             page.marks[t] = Mark::Open;
@@ -325,6 +396,10 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, plain: bool)
         blocks: page.blocks.len(),
         fallback,
         rules,
+        title: None,
+        url: None,
+        lang: None,
+        site: None,
     }
 }
 

@@ -58,12 +58,16 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
             best_range = Some((start, i + 1));
         }
     }
-    // A paragraph that ends with a colon introduces the list under it.
-    if let Some((s, mut e)) = best_range
-        && page.blocks[e - 1].visible.trim_end().ends_with(':')
-        && page.marks[e - 1] == Mark::Open
-    {
-        while e < page.blocks.len() && page.marks[e] == Mark::Open && is_list_item(&page.blocks[e])
+    // A paragraph that ends with a colon introduces the list under it; in an
+    // HTML page, a list of plain text (not of links) right under the article
+    // belongs to it too.
+    if let Some((s, mut e)) = best_range {
+        let colon =
+            page.blocks[e - 1].visible.trim_end().ends_with(':') && page.marks[e - 1] == Mark::Open;
+        while e < page.blocks.len()
+            && page.marks[e] == Mark::Open
+            && is_list_item(&page.blocks[e])
+            && (colon || is_prose_item(&page.blocks[e]))
         {
             e += 1;
         }
@@ -88,6 +92,11 @@ fn is_list_item(b: &crate::document::Block<'_>) -> bool {
     b.features.bullet
         || LIST_NUMBER.is_match(t)
         || (b.features.has_url && b.features.words <= 8 && !t.contains(' '))
+}
+
+/// An HTML list item of several words, mostly not link text.
+fn is_prose_item(b: &crate::document::Block<'_>) -> bool {
+    b.html.is_some_and(|h| h.link_chars * 2 < b.features.chars) && b.features.words >= 4
 }
 
 static LIST_NUMBER: LazyLock<Regex> =

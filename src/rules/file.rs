@@ -37,6 +37,8 @@ struct RawRule {
     #[serde(default)]
     regex: Vec<Spanned<String>>,
     #[serde(default)]
+    selectors: Vec<Spanned<String>>,
+    #[serde(default)]
     max_words: Option<Spanned<i64>>,
     #[serde(default)]
     action: Option<Spanned<String>>,
@@ -182,11 +184,20 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
                 None
             }
         };
-        if r.phrases.is_empty() && r.regex.is_empty() {
+        if r.phrases.is_empty() && r.regex.is_empty() && r.selectors.is_empty() {
             problems.push(loc.problem(
                 start,
-                format!("rule {id:?} has neither phrases nor regex: it would match nothing"),
+                format!("rule {id:?} has no phrases, regex or selectors: it would match nothing"),
             ));
+        }
+        let mut selectors = Vec::with_capacity(r.selectors.len());
+        for sel in &r.selectors {
+            match scraper::Selector::parse(sel.get_ref()) {
+                Ok(_) => selectors.push(sel.get_ref().clone()),
+                Err(e) => {
+                    problems.push(loc.problem(sel.span().start, format!("bad CSS selector: {e}")))
+                }
+            }
         }
         let mut phrases = Vec::with_capacity(r.phrases.len());
         for p in &r.phrases {
@@ -219,6 +230,7 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
                 phrases,
                 mode,
                 regex,
+                selectors,
                 max_words,
                 action,
                 origin: Origin {
@@ -350,7 +362,16 @@ phrases = ["z"]
     fn a_rule_that_matches_nothing_is_an_error() {
         let e = errors("[[rule]]\nid = \"x\"\ncategory = \"share\"\n");
         assert_eq!(e.len(), 1);
-        assert!(e[0].contains("neither phrases nor regex"), "{e:?}");
+        assert!(e[0].contains("no phrases, regex or selectors"), "{e:?}");
+    }
+
+    #[test]
+    fn bad_selectors_are_located() {
+        let e = errors(
+            "[[rule]]\nid = \"x\"\ncategory = \"share\"\nselectors = [\".share\", \"div[\"]\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("t.toml:4:24: bad CSS selector"), "{e:?}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod book;
 mod file;
 mod set;
 
-pub use book::{RuleBook, RuleDir};
+pub use book::{RuleBook, RuleDir, normalize_host};
 pub use file::{RuleFile, parse_rule_file};
 pub use set::{RuleMatch, RuleSet};
 
@@ -202,6 +202,8 @@ pub struct Rule {
     pub mode: MatchMode,
     /// Regular expressions, matched against the block with list markers stripped.
     pub regex: Vec<String>,
+    /// CSS selectors (HTML pages only): every block inside a matching element.
+    pub selectors: Vec<String>,
     /// The rule only applies to blocks of at most this many words.
     pub max_words: Option<u32>,
     /// What happens to a matching block.

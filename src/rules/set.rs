@@ -25,6 +25,10 @@ pub struct RuleSet {
     regex: Vec<Pattern>,
     /// Blocks with more words than this cannot match any regex rule.
     regex_max_words: u32,
+    /// All selectors as one list (one match test per element), then each
+    /// with its rule.
+    selector_union: Option<scraper::Selector>,
+    selectors: Vec<(scraper::Selector, u32)>,
 }
 
 /// One compiled regex of a rule, with cheap tests that rule a block out
@@ -165,6 +169,22 @@ impl RuleSet {
                 .map(Some)
                 .map_err(|e| e.to_string())
         };
+        let mut selectors = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for sel in &rule.selectors {
+                let parsed = scraper::Selector::parse(sel).map_err(|e| format!("{sel}: {e}"))?;
+                selectors.push((parsed, i as u32));
+            }
+        }
+        let selector_union = if selectors.is_empty() {
+            None
+        } else {
+            let all: Vec<&str> = rules
+                .iter()
+                .flat_map(|r| r.selectors.iter().map(String::as_str))
+                .collect();
+            Some(scraper::Selector::parse(&all.join(", ")).map_err(|e| e.to_string())?)
+        };
         let head = build(&head_pats)?;
         let body = build(&body_pats)?;
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
@@ -179,6 +199,8 @@ impl RuleSet {
             body_max_words,
             regex,
             regex_max_words,
+            selector_union,
+            selectors,
         })
     }
 
@@ -262,6 +284,29 @@ impl RuleSet {
             index: i as usize,
             action: self.rules[i as usize].action,
         })
+    }
+}
+
+impl RuleSet {
+    /// The selector rule an HTML element matches, if any: a keep rule wins,
+    /// otherwise the first in file order.
+    pub fn select(&self, element: &scraper::ElementRef<'_>) -> Option<usize> {
+        if !self.selector_union.as_ref()?.matches(element) {
+            return None;
+        }
+        let matching = self
+            .selectors
+            .iter()
+            .filter(|(s, _)| s.matches(element))
+            .map(|&(_, r)| r as usize);
+        let (keep, drop): (Vec<usize>, Vec<usize>) =
+            matching.partition(|&r| self.rules[r].action == Action::Keep);
+        keep.into_iter().min().or(drop.into_iter().min())
+    }
+
+    /// Whether any rule has selectors.
+    pub fn has_selectors(&self) -> bool {
+        self.selector_union.is_some()
     }
 }
 

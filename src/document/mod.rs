@@ -8,6 +8,8 @@
 //! This stage decides nothing about what is boilerplate; it only gives every
 //! later stage the same view of the page and cheap per-block features.
 
+pub mod html;
+
 use std::borrow::Cow;
 
 /// One visible block of a page (for text dumps: one non-blank line).
@@ -27,6 +29,9 @@ pub struct Block<'a> {
     pub blank_before: bool,
     /// Cheap features of the text, computed once.
     pub features: Features,
+    /// What the HTML renderer knew of the block (links, selector rule), for
+    /// blocks of HTML pages.
+    pub html: Option<html::LineInfo>,
 }
 
 /// Features of a block's text that detectors and rules share.
@@ -95,6 +100,7 @@ impl<'a> Document<'a> {
                 line: i + 1,
                 blank_before,
                 features: Features::default(),
+                html: None,
             });
             blank_before = false;
             last_line = Some(text);
@@ -102,6 +108,35 @@ impl<'a> Document<'a> {
         for b in &mut blocks {
             b.visible = visible_text(b.text);
             b.features = Features::of(&b.visible);
+        }
+        Document { blocks }
+    }
+
+    /// The blocks of a rendered HTML page: one per line, with what the
+    /// renderer knew of each.
+    pub fn from_rendered(r: &'a html::Rendered) -> Document<'a> {
+        let blocks = r
+            .text
+            .lines()
+            .zip(&r.lines)
+            .enumerate()
+            .map(|(i, (text, info))| {
+                let visible = visible_text(text);
+                let features = Features::of(&visible);
+                Block {
+                    text,
+                    visible,
+                    line: i + 1,
+                    blank_before: false,
+                    features,
+                    html: Some(*info),
+                }
+            })
+            .collect::<Vec<_>>();
+        // Paragraphs apart, the items of one list together.
+        let mut blocks = blocks;
+        for i in 1..blocks.len() {
+            blocks[i].blank_before = !(blocks[i].features.bullet && blocks[i - 1].features.bullet);
         }
         Document { blocks }
     }
