@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 const SHORT_PENALTY: f32 = 8.0;
 /// Weight of a longer non-sentence block (a teaser headline, a menu line).
 const LINE_PENALTY: f32 = 12.0;
+/// Above this share of link text an HTML block is not body text.
+const LINK_DENSITY_MAX: f32 = 0.7;
 /// Weight of a block that a rule removed.
 const RULE_PENALTY: f32 = 12.0;
 
@@ -28,6 +30,17 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
         Mark::Removed(..) => return -RULE_PENALTY,
     }
     let words = f.words as f32;
+    // In an HTML page, text that is mostly link text is navigation or teasers.
+    let links = page.blocks[i]
+        .html
+        .map_or(0.0, |h| h.link_chars as f32 / f.chars.max(1) as f32);
+    if links > LINK_DENSITY_MAX {
+        return if f.words < 4 {
+            -SHORT_PENALTY
+        } else {
+            -LINE_PENALTY
+        };
+    }
     if f.words >= 8 && f.ends_sentence && !f.bullet {
         words
     } else if f.words >= 25 {

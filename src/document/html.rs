@@ -7,7 +7,9 @@
 //! start new lines; scripts, styles and other invisible elements are skipped;
 //! list items get a `* ` marker as whole-page converters write them. Each line
 //! records how much of its text sits inside links, and the selector rule (if
-//! any) whose element holds it, so the cleaner can remove it and say why.
+//! any) whose element holds it, so the cleaner can remove it and say why. A
+//! selector never takes `<html>`, `<body>`, `<main>`, `<article>` or an element
+//! holding two fifths of the page's text.
 //!
 //! The page's headline, canonical URL and language are read on the way, as
 //! metadata: the headline is not part of the body text.
@@ -233,6 +235,10 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     // (node, rule) of the outermost selected element open now.
     let mut selected: Option<(ego_tree::NodeId, usize)> = None;
     let mut first_h1: Option<String> = None;
+    // A selector never removes the page's main text: an element that holds
+    // two fifths of it or more is a wrapper whose class merely mentions
+    // "sidebar" or "newsletter" (the `<body>` of many pages does).
+    let page_text = text_len(&doc.root_element());
     let mut in_h1 = false;
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -250,8 +256,10 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         r.out.lang = el.attr("lang").map(str::to_string);
                     }
                     if selected.is_none()
+                        && !matches!(name, "html" | "body" | "main" | "article")
                         && let Some(er) = ElementRef::wrap(node)
                         && let Some(rule) = select(&er)
+                        && text_len(&er) * 5 < page_text * 2
                     {
                         r.flush(None);
                         selected = Some((node.id(), rule));
@@ -307,6 +315,12 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
         r.out.title = first_h1.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     r.out
+}
+
+/// Characters of visible-ish text under an element (scripts included: a
+/// cheap upper bound).
+fn text_len(e: &ElementRef<'_>) -> usize {
+    e.text().map(|t| t.trim().len()).sum()
 }
 
 /// Reads the title, canonical URL and `og:` metadata from `<head>`.

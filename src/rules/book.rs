@@ -31,6 +31,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "rules/default/chrome.toml",
         include_str!("../../rules/default/chrome.toml"),
     ),
+    (
+        "rules/default/html.toml",
+        include_str!("../../rules/default/html.toml"),
+    ),
 ];
 
 /// A user's rule directory: `*.toml` and `default/*.toml` add to (or override)
