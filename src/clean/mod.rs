@@ -290,6 +290,26 @@ impl Cleaner {
             let score = region::value(&page, i);
             page.remove(i, Category::Outside, By::Detector("content-region", score));
         }
+        // An HTML page's article sits in one element: what the region let in
+        // from beside it goes, body text the region missed inside it comes back.
+        if let Some(id) = region::container(&page, start, end) {
+            for i in 0..blocks.len() {
+                let score = region::value(&page, i);
+                let inside = region::in_container(&page, i, id);
+                if !inside && (start..end).contains(&i) {
+                    page.remove(
+                        i,
+                        Category::Outside,
+                        By::Detector("content-container", score),
+                    );
+                } else if inside
+                    && score > 0.0
+                    && matches!(page.marks[i], Mark::Removed(Category::Outside, _))
+                {
+                    page.marks[i] = Mark::Open;
+                }
+            }
+        }
         let mut start = start;
         // An HTML page's headline is metadata, not body text.
         if self.config.keep_title

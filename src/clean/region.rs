@@ -99,6 +99,45 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
     best_range
 }
 
+/// In an HTML page, the element that holds the article: the smallest block
+/// element that holds nine tenths of the region's body text.
+pub(crate) fn container(page: &Page<'_, '_>, start: usize, end: usize) -> Option<u32> {
+    use std::collections::HashMap;
+    let mut weight: HashMap<u32, f32> = HashMap::new();
+    let mut total = 0.0;
+    for i in start..end {
+        let h = page.blocks[i].html?;
+        let v = value(page, i);
+        if v > 0.0 {
+            total += v;
+            for &id in h.containers[1..].iter().filter(|&&id| id != 0) {
+                *weight.entry(id).or_default() += v;
+            }
+        }
+    }
+    let size = |id: u32| {
+        (0..page.blocks.len())
+            .filter(|&i| in_container(page, i, id))
+            .count()
+    };
+    weight
+        .iter()
+        .filter(|&(_, &w)| w >= CONTAINER_SHARE * total)
+        .map(|(&id, _)| (size(id), id))
+        .min()
+        .map(|(_, id)| id)
+}
+
+/// Whether block `i` lies inside the block element `id`.
+pub(crate) fn in_container(page: &Page<'_, '_>, i: usize, id: u32) -> bool {
+    page.blocks[i]
+        .html
+        .is_some_and(|h| h.containers.contains(&id))
+}
+
+/// Share of the region's body text the article's element must hold.
+const CONTAINER_SHARE: f32 = 0.9;
+
 /// A list item: a bulleted or numbered line, or a bare link under one.
 fn is_list_item(b: &crate::document::Block<'_>) -> bool {
     let t = b.visible.trim();

@@ -41,7 +41,14 @@ pub struct LineInfo {
     pub selected: Option<usize>,
     /// The line is a heading (`h1`–`h6`).
     pub heading: bool,
+    /// The block elements holding the line, innermost first (ids unique
+    /// within the page, 0 where there are fewer): which lines share a
+    /// container.
+    pub containers: [u32; CONTAINER_DEPTH],
 }
+
+/// How many enclosing block elements a line remembers.
+pub const CONTAINER_DEPTH: usize = 6;
 
 /// Decodes page bytes: a byte-order mark wins, then a charset declared in the
 /// first 2 KiB (`<meta charset>` or `http-equiv` content), else UTF-8. Bytes
@@ -176,6 +183,9 @@ fn is_block(name: &str) -> bool {
 
 struct Renderer {
     out: Rendered,
+    /// Ids of the open block elements, outermost first.
+    open_blocks: Vec<u32>,
+    next_block_id: u32,
     line: String,
     link_chars: u32,
     heading: bool,
@@ -210,6 +220,13 @@ impl Renderer {
                 link_chars: self.link_chars,
                 selected,
                 heading: self.heading,
+                containers: {
+                    let mut c = [0u32; CONTAINER_DEPTH];
+                    for (slot, id) in c.iter_mut().zip(self.open_blocks.iter().rev()) {
+                        *slot = *id;
+                    }
+                    c
+                },
             });
         }
         self.line.clear();
@@ -225,6 +242,8 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     let doc = Html::parse_document(html);
     let mut r = Renderer {
         out: Rendered::default(),
+        open_blocks: Vec::new(),
+        next_block_id: 1,
         line: String::new(),
         link_chars: 0,
         heading: false,
@@ -270,6 +289,8 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         "img" => {}
                         _ if is_block(name) => {
                             r.flush(selected.map(|s| s.1));
+                            r.open_blocks.push(r.next_block_id);
+                            r.next_block_id += 1;
                             if name == "li" {
                                 r.line.push_str("* ");
                             }
@@ -300,6 +321,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         link_depth = link_depth.saturating_sub(1);
                     } else if is_block(name) {
                         r.flush(selected.map(|s| s.1));
+                        r.open_blocks.pop();
                         in_h1 &= name != "h1";
                     }
                     if selected.is_some_and(|(id, _)| id == node.id()) {
