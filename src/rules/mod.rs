@@ -50,6 +50,8 @@ pub enum Category {
     Legal,
     /// A headline printed again.
     Title,
+    /// Elements a reader never sees (HTML styled `display: none`).
+    Hidden,
     /// Text outside the main content that no rule named (decided by a detector).
     Outside,
     /// Blocks that keep rules protect (never removed).
@@ -58,7 +60,7 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order summaries print them.
-    pub const ALL: [Category; 13] = [
+    pub const ALL: [Category; 14] = [
         Category::Share,
         Category::Subscribe,
         Category::Consent,
@@ -70,6 +72,7 @@ impl Category {
         Category::Captions,
         Category::Legal,
         Category::Title,
+        Category::Hidden,
         Category::Outside,
         Category::Keep,
     ];
@@ -88,6 +91,7 @@ impl Category {
             Category::Captions => "captions",
             Category::Legal => "legal",
             Category::Title => "title",
+            Category::Hidden => "hidden",
             Category::Outside => "outside",
             Category::Keep => "keep",
         }
