@@ -39,8 +39,8 @@ pub struct LineInfo {
     pub link_chars: u32,
     /// The selector rule whose element holds the line, if any.
     pub selected: Option<usize>,
-    /// The line is a heading (`h1`–`h6`).
-    pub heading: bool,
+    /// The heading level (1 for `h1` … 6 for `h6`), 0 for other lines.
+    pub heading: u8,
     /// The block elements holding the line, innermost first (ids unique
     /// within the page, 0 where there are fewer): which lines share a
     /// container.
@@ -128,6 +128,14 @@ fn is_skipped(name: &str) -> bool {
     )
 }
 
+/// The level of a heading element.
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
+    }
+}
+
 /// Elements that start and end a block.
 fn is_block(name: &str) -> bool {
     matches!(
@@ -188,7 +196,7 @@ struct Renderer {
     next_block_id: u32,
     line: String,
     link_chars: u32,
-    heading: bool,
+    heading: u8,
     /// Text is being collected after a space is owed.
     space: bool,
 }
@@ -231,7 +239,7 @@ impl Renderer {
         }
         self.line.clear();
         self.link_chars = 0;
-        self.heading = false;
+        self.heading = 0;
         self.space = false;
     }
 }
@@ -246,7 +254,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
         next_block_id: 1,
         line: String::new(),
         link_chars: 0,
-        heading: false,
+        heading: 0,
         space: false,
     };
     let mut skip_depth = 0usize;
@@ -294,8 +302,8 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                             if name == "li" {
                                 r.line.push_str("* ");
                             }
-                            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
-                                r.heading = true;
+                            if let Some(level) = heading_level(name) {
+                                r.heading = level;
                                 in_h1 |= name == "h1" && first_h1.is_none();
                             }
                         }
@@ -404,7 +412,7 @@ mod tests {
         );
         assert_eq!(r.lines[0].link_chars, 4);
         assert_eq!(r.lines[3].link_chars, "themayor".len() as u32);
-        assert!(r.lines[2].heading);
+        assert_eq!(r.lines[2].heading, 1);
         assert_eq!(r.title.as_deref(), Some("Bridge | Daily"));
         assert_eq!(r.url.as_deref(), Some("https://www.example.com/a"));
         assert_eq!(r.lang.as_deref(), Some("en"));
