@@ -316,7 +316,7 @@ mod tests {
         write(
             tmp.path(),
             "sites/example.com.toml",
-            "disable = [\"share.buttons\"]\n[[rule]]\nid = \"example.promo\"\ncategory = \"teasers\"\nphrases = [\"More from Example\"]\n",
+            "disable = [\"share.buttons\"]\n[[rule]]\nid = \"example.promo\"\ncategory = \"teasers\"\nphrases = [\"Only on Example Plus\"]\n",
         );
         write(
             tmp.path(),
@@ -326,16 +326,16 @@ mod tests {
         let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
         let base = book.for_site(None);
         assert_eq!(matched(base, "Share").as_deref(), Some("share.buttons"));
-        assert_eq!(matched(base, "More from Example"), None);
+        assert_eq!(matched(base, "Only on Example Plus"), None);
         let site = book.for_site(Some("https://www.example.com/a/b"));
         assert_eq!(matched(site, "Share"), None, "switched off for the site");
         assert_eq!(
-            matched(site, "More from Example").as_deref(),
+            matched(site, "Only on Example Plus").as_deref(),
             Some("example.promo")
         );
         let sub = book.for_site(Some("news.example.com"));
         assert_eq!(
-            matched(sub, "More from Example").as_deref(),
+            matched(sub, "Only on Example Plus").as_deref(),
             Some("example.promo")
         );
         assert_eq!(matched(sub, "B P").as_deref(), Some("news.byline"));
