@@ -309,6 +309,23 @@ impl Cleaner {
                     page.marks[i] = Mark::Open;
                 }
             }
+            // Between the article's first and last paragraphs, plain text in
+            // its element (a list of dates, a table of results) is part of it.
+            let kept = |i: usize| matches!(page.marks[i], Mark::Open | Mark::Protected);
+            let first = (0..blocks.len()).find(|&i| kept(i) && region::in_container(&page, i, id));
+            let last = (0..blocks.len())
+                .rev()
+                .find(|&i| kept(i) && region::in_container(&page, i, id));
+            if let (Some(first), Some(last)) = (first, last) {
+                for i in first..=last {
+                    if region::in_container(&page, i, id)
+                        && !region::link_dense(&page, i)
+                        && matches!(page.marks[i], Mark::Removed(Category::Outside, _))
+                    {
+                        page.marks[i] = Mark::Open;
+                    }
+                }
+            }
         }
         let mut start = start;
         // An HTML page's headline is metadata, not body text.

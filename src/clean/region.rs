@@ -128,6 +128,13 @@ pub(crate) fn container(page: &Page<'_, '_>, start: usize, end: usize) -> Option
         .map(|(_, id)| id)
 }
 
+/// Whether block `i` of an HTML page is mostly link text.
+pub(crate) fn link_dense(page: &Page<'_, '_>, i: usize) -> bool {
+    let b = &page.blocks[i];
+    b.html
+        .is_some_and(|h| h.link_chars as f32 > LINK_DENSITY_MAX * b.features.chars.max(1) as f32)
+}
+
 /// Whether block `i` lies inside the block element `id`.
 pub(crate) fn in_container(page: &Page<'_, '_>, i: usize, id: u32) -> bool {
     page.blocks[i]
