@@ -3,14 +3,14 @@
 //! rule-file errors (nothing was cleaned).
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::clean::{Cleaner, Config};
+use boilerstrip::clean::{Cleaner, Config, RemovedBy};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
 use boilerstrip::pipeline::{self, BatchConfig};
 use boilerstrip::rules::{RuleBook, RuleDir};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -37,6 +37,29 @@ enum Command {
     /// Measure single-threaded cleaning throughput over pages held in memory
     /// (text and HTML pages reported apart).
     Bench(BenchArgs),
+    /// Check rule files, or list the rules in force for a site.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check rule directories without touching pages: every problem as
+    /// file:line:col: message; exit 1 on any.
+    Check {
+        /// Rule directories (as for --rules); the shipped rules are always checked.
+        dirs: Vec<PathBuf>,
+    },
+    /// The rules in force for a site after defaults, site files and
+    /// switched-off ids, in the order they are tried.
+    List {
+        /// A directory of rule files added on top of the shipped rules (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// The site (default: none, the default rules).
+        #[arg(long)]
+        site: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -104,6 +127,9 @@ struct EvalArgs {
 struct ExplainArgs {
     /// The page.
     page: PathBuf,
+    /// One JSON object per block, for tools.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -153,6 +179,8 @@ fn main() -> ExitCode {
         Command::Clean(a) => clean(a),
         Command::Eval(a) => eval_cmd(a),
         Command::Explain(a) => explain(a),
+        Command::Rules(RulesCommand::Check { dirs }) => rules_check(&dirs),
+        Command::Rules(RulesCommand::List { rules, site }) => rules_list(&rules, site.as_deref()),
         Command::Bench(a) => bench(a),
     };
     match result {
@@ -409,23 +437,117 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
         }
     };
     let cleaned = cleaner.clean_document(&doc, site.as_deref());
+    let colour = !args.json && std::io::stdout().is_terminal();
+    let (red, green, dim, reset) = if colour {
+        ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
     for b in &doc.blocks {
-        match removals.peek() {
-            Some(r) if r.line == b.line => {
-                writeln!(
-                    out,
-                    "{:>5} - {:<10} {:<40} {}",
-                    b.line,
-                    r.category.name(),
-                    cleaned.describe(r),
-                    b.text
-                )?;
-                removals.next();
+        let removal = removals.next_if(|r| r.line == b.line);
+        if args.json {
+            let mut v =
+                serde_json::json!({"line": b.line, "text": b.text, "kept": removal.is_none()});
+            if let Some(r) = removal {
+                v["category"] = r.category.name().into();
+                match &r.by {
+                    RemovedBy::Rule(i) => {
+                        let rule = &cleaned.rules.rules()[*i];
+                        v["rule"] = rule.id.clone().into();
+                        v["origin"] = rule.origin.to_string().into();
+                    }
+                    RemovedBy::Detector { name, score } => {
+                        v["detector"] = (*name).into();
+                        v["score"] = (*score as f64).into();
+                    }
+                }
             }
-            _ => writeln!(out, "{:>5} + {:<10} {:<40} {}", b.line, "", "", b.text)?,
+            writeln!(out, "{v}")?;
+            continue;
         }
+        match removal {
+            Some(r) => writeln!(
+                out,
+                "{red}{:>5} - {:<10} {:<40}{reset} {dim}{}{reset}",
+                b.line,
+                r.category.name(),
+                cleaned.describe(r),
+                b.text
+            )?,
+            None => writeln!(
+                out,
+                "{green}{:>5} + {:<10} {:<40} {}{reset}",
+                b.line, "", "", b.text
+            )?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_check(dirs: &[PathBuf]) -> Result<ExitCode> {
+    let dirs: Vec<RuleDir> = dirs.iter().cloned().map(RuleDir).collect();
+    match RuleBook::load(&dirs) {
+        Ok(book) => {
+            let sites = book.site_hosts().count();
+            println!(
+                "ok: {} default rules, {} site(s) with rules of their own",
+                book.for_site(None).rules().len(),
+                sites
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(boilerstrip::rules::RulesError::Invalid(problems)) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            eprintln!("{} problem(s)", problems.len());
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            println!("{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
+    let dirs: Vec<RuleDir> = dirs.iter().cloned().map(RuleDir).collect();
+    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    for r in book.for_site(site).rules() {
+        let mut matchers = Vec::new();
+        if !r.phrases.is_empty() {
+            matchers.push(format!(
+                "{} phrase(s), match {}",
+                r.phrases.len(),
+                r.mode.name()
+            ));
+        }
+        if !r.regex.is_empty() {
+            matchers.push(format!("{} regex", r.regex.len()));
+        }
+        if !r.selectors.is_empty() {
+            matchers.push(format!("{} selector(s)", r.selectors.len()));
+        }
+        if let Some(m) = r.max_words {
+            matchers.push(format!("max {m} words"));
+        }
+        writeln!(
+            out,
+            "{:<32} {:<11} {:<12} {:<40} {}{}",
+            r.id,
+            r.category.name(),
+            r.action.name(),
+            r.origin.to_string(),
+            matchers.join(", "),
+            if r.description.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", r.description)
+            }
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -319,3 +319,80 @@ fn explain_names_rule_files_and_lines() {
             .any(|l| l.contains(" + ") && l.contains("President Donald Trump altered"))
     );
 }
+
+#[test]
+fn rules_check_lists_every_problem_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = run(&["rules", "check"]);
+    assert!(good.status.success());
+    assert!(String::from_utf8_lossy(&good.stdout).starts_with("ok: "));
+    let rules = rule_dir(
+        tmp.path(),
+        &[
+            (
+                "a.toml",
+                "[[rule]]\nid = \"a\"\ncategory = \"share\"\nselectors = [\"div[\"]\n",
+            ),
+            ("sites/x.org.toml", "disable = [\"no.such\"]\n"),
+        ],
+    );
+    let o = run(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("a.toml:4:14: bad CSS selector"), "{out}");
+    assert!(
+        out.contains("x.org.toml:1:1: `disable` names unknown rule id \"no.such\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_list_shows_the_rules_in_force_for_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = rule_dir(
+        tmp.path(),
+        &[(
+            "sites/example.com.toml",
+            "disable = [\"share.buttons\"]\n\n[[rule]]\nid = \"example.motto\"\ncategory = \"navigation\"\nphrases = [\"All the news that fits\"]\n",
+        )],
+    );
+    let list = |site: Option<&str>| {
+        let mut args = vec!["rules", "list", "--rules", rules.to_str().unwrap()];
+        if let Some(s) = site {
+            args.extend(["--site", s]);
+        }
+        String::from_utf8(run(&args).stdout).unwrap()
+    };
+    let default = list(None);
+    assert!(default.contains("share.buttons") && !default.contains("example.motto"));
+    let site = list(Some("www.example.com"));
+    assert!(!site.contains("share.buttons"), "switched off: {site}");
+    assert!(
+        site.contains("example.motto") && site.contains("example.com.toml:3"),
+        "{site}"
+    );
+}
+
+#[test]
+fn explain_json_gives_one_object_per_block() {
+    let case = fixtures().join("seed-003_64706d191d4acd2b/input.txt");
+    let o = run(&["explain", "--json", case.to_str().unwrap()]);
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 20);
+    assert_eq!(lines[0]["kept"], true);
+    let refs = &lines[11];
+    assert_eq!(refs["text"], "References");
+    assert_eq!(refs["rule"], "references.heading");
+    assert!(
+        refs["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules/default/references.toml:")
+    );
+    assert!(o.stderr.is_empty());
+}
