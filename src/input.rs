@@ -29,6 +29,84 @@ impl Format {
     }
 }
 
+/// How a file is compressed, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip (`.gz`), single or multi-member.
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// The compression a file name says.
+    pub fn of(path: &Path) -> Compression {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("gz") => Compression::Gzip,
+            Some("zst") => Compression::Zstd,
+            _ => Compression::None,
+        }
+    }
+}
+
+/// The name of a file without its `.gz`/`.zst` ending.
+pub fn uncompressed_name(path: &Path) -> std::path::PathBuf {
+    match Compression::of(path) {
+        Compression::None => path.to_path_buf(),
+        _ => path.with_extension(""),
+    }
+}
+
+/// Largest decompressed size of one input file: a cap against compression
+/// bombs. Anything larger is that file's failure.
+pub const MAX_DECOMPRESSED: u64 = 1 << 30;
+
+/// A reader over a file that decompresses `.gz` and `.zst` on the fly.
+pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead + Send>, InputError> {
+    use std::io::BufReader;
+    let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(match Compression::of(path) {
+        Compression::None => Box::new(BufReader::new(file)),
+        Compression::Gzip => Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file))),
+        Compression::Zstd => Box::new(BufReader::new(zstd::Decoder::new(file).map_err(
+            |source| InputError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        )?)),
+    })
+}
+
+/// Reads a whole file, decompressing it, up to [`MAX_DECOMPRESSED`] bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open(path)?
+        .take(MAX_DECOMPRESSED + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Decompress {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    if bytes.len() as u64 > MAX_DECOMPRESSED {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_DECOMPRESSED,
+        });
+    }
+    Ok(bytes)
+}
+
 /// One page found under the inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
@@ -67,6 +145,22 @@ pub enum InputError {
         path: PathBuf,
         /// Offset of the first NUL byte.
         offset: usize,
+    },
+    /// A compressed file could not be read to its end (truncated, corrupt).
+    #[error("{path}: cannot decompress: {message}")]
+    Decompress {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder said.
+        message: String,
+    },
+    /// A file decompresses to more than the cap.
+    #[error("{path}: decompresses to more than {limit} bytes; refused")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The cap.
+        limit: u64,
     },
     /// The file is not valid UTF-8.
     #[error("{path}: not valid UTF-8 text (first bad byte at offset {offset})")]

@@ -28,6 +28,7 @@ pub mod clean;
 pub mod document;
 pub mod eval;
 pub mod input;
+pub mod jsonl;
 pub mod output;
 pub mod pipeline;
 pub mod rules;

@@ -99,6 +99,25 @@ struct CleanArgs {
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Inputs are JSONL files (or `-`), one page per record; the output is
+    /// JSONL (to -o FILE, else stdout), records in input order.
+    #[arg(long)]
+    jsonl: bool,
+    /// JSONL: field holding a record's id.
+    #[arg(long, default_value = "id", requires = "jsonl")]
+    id_field: String,
+    /// JSONL: field holding the page's URL (its host selects site rules).
+    #[arg(long, default_value = "url", requires = "jsonl")]
+    url_field: String,
+    /// JSONL: field holding HTML.
+    #[arg(long, default_value = "html", requires = "jsonl")]
+    html_field: String,
+    /// JSONL: field holding a text dump, and the field the clean text goes to.
+    #[arg(long, default_value = "text", requires = "jsonl")]
+    text_field: String,
+    /// JSONL: add `removed`, blocks removed per category, to each record.
+    #[arg(long, requires = "jsonl")]
+    stats: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -221,6 +240,9 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
 
 fn clean(args: CleanArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
+    if args.jsonl {
+        return clean_jsonl(&cleaner, &args);
+    }
     let format = args.rules.format.map(Format::from);
     let site = args.rules.site.as_deref();
     let stdin_input = args.inputs.iter().any(|p| p == Path::new("-"));
@@ -550,4 +572,92 @@ fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn clean_jsonl(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        return Err(Usage("--jobs must be at least 1".into()).into());
+    }
+    let config = boilerstrip::jsonl::JsonlConfig {
+        id_field: args.id_field.clone(),
+        url_field: args.url_field.clone(),
+        html_field: args.html_field.clone(),
+        text_field: args.text_field.clone(),
+        site: args.rules.site.clone(),
+        stats: args.stats,
+        window: 256 * jobs,
+        jobs,
+    };
+    // The output: a temporary file renamed into place at the end, or stdout.
+    let mut file_out = match &args.output {
+        Some(p) if p.is_dir() => {
+            return Err(Usage(format!(
+                "{}: with --jsonl, -o names the output file",
+                p.display()
+            ))
+            .into());
+        }
+        Some(p) => {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+            Some(
+                tempfile::Builder::new()
+                    .prefix(".boilerstrip-")
+                    .tempfile_in(dir)?,
+            )
+        }
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match &mut file_out {
+        Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
+        None => Box::new(std::io::BufWriter::new(stdout.lock())),
+    };
+    let started = Instant::now();
+    let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
+    for input in &args.inputs {
+        let name = input.display().to_string();
+        let reader: Box<dyn std::io::BufRead + Send> = if input == Path::new("-") {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            input::open(input)?
+        };
+        let summary = boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
+            .with_context(|| name.clone())?;
+        for f in &summary.failures {
+            let id =
+                f.id.as_ref()
+                    .map(|i| format!(" (id {i})"))
+                    .unwrap_or_default();
+            eprintln!("failed: {name}:{}{id}: {}", f.line, f.reason);
+        }
+        records += summary.records;
+        failures += summary.failures.len();
+        bytes_in += summary.bytes_in;
+    }
+    out.flush()?;
+    drop(out);
+    if let (Some(tmp), Some(path)) = (file_out, &args.output) {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| path.display().to_string())?;
+    }
+    if !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{records} record(s) cleaned, {failures} failed; {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            bytes_in as f64 / 1e6 / secs.max(1e-9)
+        );
+    }
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

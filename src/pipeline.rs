@@ -134,10 +134,7 @@ pub fn read_page(
     format: Option<Format>,
     site: Option<&str>,
 ) -> Result<InputPage, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read(path)?;
     let len = bytes.len() as u64;
     let body = match format.unwrap_or_else(|| Format::from_path(path)) {
         Format::Html => Body::Html(bytes),
@@ -184,20 +181,26 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
     let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
     let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
     for f in files {
-        planned.push(match output_path(&config.out_dir, &f.rel, "txt") {
-            Ok(p) => match claimed.get(&p) {
-                Some(first) => Err(format!(
-                    "output {} is already the output of {}",
-                    p.display(),
-                    first.display()
-                )),
-                None => {
-                    claimed.insert(p.clone(), &f.path);
-                    Ok(p)
-                }
+        planned.push(
+            match output_path(
+                &config.out_dir,
+                &crate::input::uncompressed_name(&f.rel),
+                "txt",
+            ) {
+                Ok(p) => match claimed.get(&p) {
+                    Some(first) => Err(format!(
+                        "output {} is already the output of {}",
+                        p.display(),
+                        first.display()
+                    )),
+                    None => {
+                        claimed.insert(p.clone(), &f.path);
+                        Ok(p)
+                    }
+                },
+                Err(e) => Err(e.to_string()),
             },
-            Err(e) => Err(e.to_string()),
-        });
+        );
     }
     let work = |(f, out): (&InputFile, &Result<PathBuf, String>)| -> Result<PageResult, String> {
         let out = out.as_ref().map_err(Clone::clone)?;

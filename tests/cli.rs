@@ -396,3 +396,85 @@ fn explain_json_gives_one_object_per_block() {
     );
     assert!(o.stderr.is_empty());
 }
+
+#[test]
+fn jsonl_filter_keeps_order_and_reports_bad_records() {
+    use std::io::Write;
+    let para = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+    let mut input = String::new();
+    for i in 0..50 {
+        input.push_str(
+            &serde_json::json!({"id": i, "text": format!("Home\nShare\n{para} Record {i}.\n")})
+                .to_string(),
+        );
+        input.push('\n');
+    }
+    input.push_str("{\"id\": \"broken\"\n");
+    input.push_str(
+        &serde_json::json!({"id": "html", "html": format!("<nav>Menu</nav><p>{para}</p>")})
+            .to_string(),
+    );
+    input.push('\n');
+    let mut child = bin()
+        .args(["clean", "--jsonl", "-", "--jobs", "2", "--stats"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "a record failed");
+    assert_stderr_has(&o, "failed: -:51: not JSON");
+    assert_stderr_has(&o, "51 record(s) cleaned, 1 failed");
+    let records: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 51);
+    for (i, r) in records[..50].iter().enumerate() {
+        assert_eq!(r["id"], i, "input order kept");
+        assert_eq!(r["text"], format!("{para} Record {i}.\n"));
+        assert_eq!(r["removed"]["share"], 1);
+    }
+    assert_eq!(records[50]["text"], format!("{para}\n"));
+}
+
+#[test]
+fn compressed_inputs_are_read_and_broken_ones_reported() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let page = std::fs::read(fixtures().join("seed-004_8d04ff4db6813dcb/input.txt")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&page).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(input.join("page.txt.gz"), &gz).unwrap();
+    std::fs::write(input.join("cut.txt.gz"), &gz[..gz.len() / 2]).unwrap();
+    std::fs::write(
+        input.join("page2.txt.zst"),
+        zstd::encode_all(&page[..], 3).unwrap(),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_stderr_has(&o, "cut.txt.gz: cannot decompress");
+    let expected =
+        std::fs::read(fixtures().join("seed-004_8d04ff4db6813dcb/expected.txt")).unwrap();
+    assert_eq!(std::fs::read(out.join("page.txt")).unwrap(), expected);
+    assert_eq!(std::fs::read(out.join("page2.txt")).unwrap(), expected);
+    assert!(!out.join("cut.txt").exists());
+}

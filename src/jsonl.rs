@@ -1,0 +1,245 @@
+//! JSONL in, JSONL out: one page per record, for pipelines (Spark's
+//! `RDD.pipe`, Hadoop streaming, GNU parallel, shell pipes).
+//!
+//! Records are read in windows of a bounded size, cleaned in parallel, and
+//! written in input order, so memory is bounded by the window and the output
+//! lines up with the input. Each output record keeps the input's fields, with
+//! the page field (`html` or `text`) replaced by the clean text. A line that
+//! is not a JSON object, or has no page field, is reported with its line
+//! number and the batch goes on.
+
+use crate::clean::Cleaner;
+use crate::rules::normalize_host;
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+/// Field names and options of a JSONL run.
+#[derive(Debug, Clone)]
+pub struct JsonlConfig {
+    /// Field holding a record's id (used in failure reports).
+    pub id_field: String,
+    /// Field holding the page's URL (its host selects site rules).
+    pub url_field: String,
+    /// Field holding HTML.
+    pub html_field: String,
+    /// Field holding a text dump (used when there is no HTML field); also the
+    /// field the clean text is written to.
+    pub text_field: String,
+    /// The site to use for every record instead of the URL's host.
+    pub site: Option<String>,
+    /// Add `removed`: blocks removed per category.
+    pub stats: bool,
+    /// Records cleaned at once (the window); at least 1.
+    pub window: usize,
+    /// Worker threads; at least 1.
+    pub jobs: usize,
+}
+
+impl Default for JsonlConfig {
+    fn default() -> JsonlConfig {
+        JsonlConfig {
+            id_field: "id".into(),
+            url_field: "url".into(),
+            html_field: "html".into(),
+            text_field: "text".into(),
+            site: None,
+            stats: false,
+            window: 1024,
+            jobs: 1,
+        }
+    }
+}
+
+/// A record that could not be cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFailure {
+    /// 1-based line in the input.
+    pub line: usize,
+    /// The record's id, when it had one.
+    pub id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Figures for a JSONL run.
+#[derive(Debug, Clone, Default)]
+pub struct JsonlSummary {
+    /// Records cleaned and written.
+    pub records: usize,
+    /// Bytes of page content read.
+    pub bytes_in: u64,
+    /// Bytes of clean text written.
+    pub bytes_out: u64,
+    /// Records that failed.
+    pub failures: Vec<RecordFailure>,
+}
+
+/// Cleans every record of `input` into `output`. Stops only on an I/O error
+/// (reading the input, writing the output); a bad record is a failure in the
+/// summary.
+pub fn run(
+    cleaner: &Cleaner,
+    input: impl BufRead,
+    output: &mut impl Write,
+    config: &JsonlConfig,
+) -> std::io::Result<JsonlSummary> {
+    let mut summary = JsonlSummary::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.max(1))
+        .build()
+        .map_err(std::io::Error::other)?;
+    let mut window: Vec<(usize, String)> = Vec::with_capacity(config.window.max(1));
+    let mut lines = input.lines().enumerate();
+    loop {
+        window.clear();
+        for (i, line) in lines.by_ref() {
+            let line = line?;
+            if !line.trim().is_empty() {
+                window.push((i + 1, line));
+            }
+            if window.len() >= config.window.max(1) {
+                break;
+            }
+        }
+        if window.is_empty() {
+            break;
+        }
+        let results: Vec<Result<(String, u64, u64), RecordFailure>> = pool.install(|| {
+            window
+                .par_iter()
+                .map(|(line, text)| clean_record(cleaner, *line, text, config))
+                .collect()
+        });
+        for r in results {
+            match r {
+                Ok((json, bytes_in, bytes_out)) => {
+                    output.write_all(json.as_bytes())?;
+                    output.write_all(b"\n")?;
+                    summary.records += 1;
+                    summary.bytes_in += bytes_in;
+                    summary.bytes_out += bytes_out;
+                }
+                Err(f) => summary.failures.push(f),
+            }
+        }
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+fn clean_record(
+    cleaner: &Cleaner,
+    line: usize,
+    text: &str,
+    config: &JsonlConfig,
+) -> Result<(String, u64, u64), RecordFailure> {
+    let fail = |id: Option<String>, reason: String| RecordFailure { line, id, reason };
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| fail(None, format!("not JSON: {e}")))?;
+    let Value::Object(mut record) = value else {
+        return Err(fail(None, "not a JSON object".into()));
+    };
+    let id = record.get(&config.id_field).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    let site = config.site.clone().or_else(|| {
+        record
+            .get(&config.url_field)
+            .and_then(Value::as_str)
+            .map(|u| normalize_host(u).to_ascii_lowercase())
+    });
+    let (cleaned, bytes_in) = match (
+        record.get(&config.html_field),
+        record.get(&config.text_field),
+    ) {
+        (Some(Value::String(html)), _) => (
+            cleaner.clean_html(html.as_bytes(), site.as_deref()),
+            html.len(),
+        ),
+        (_, Some(Value::String(t))) => (cleaner.clean_text(t, site.as_deref()), t.len()),
+        _ => {
+            return Err(fail(
+                id,
+                format!(
+                    "no string field `{}` or `{}` to clean",
+                    config.html_field, config.text_field
+                ),
+            ));
+        }
+    };
+    let out = cleaner.render(&cleaned);
+    let bytes_out = out.len() as u64;
+    record.remove(&config.html_field);
+    record.insert(config.text_field.clone(), Value::String(out));
+    if config.stats {
+        let mut removed: BTreeMap<&str, u64> = BTreeMap::new();
+        for r in &cleaned.removals {
+            *removed.entry(r.category.name()).or_default() += 1;
+        }
+        let removed: Map<String, Value> = removed
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into()))
+            .collect();
+        record.insert("removed".into(), Value::Object(removed));
+    }
+    Ok((
+        Value::Object(record).to_string(),
+        bytes_in as u64,
+        bytes_out,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::Config;
+    use crate::rules::RuleBook;
+
+    fn cleaner() -> Cleaner {
+        Cleaner::new(RuleBook::shipped().unwrap(), Config::default())
+    }
+
+    const PARA: &str = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+
+    #[test]
+    fn records_keep_their_fields_and_order_and_bad_lines_are_reported() {
+        let input = format!(
+            "{}\nnot json\n{}\n\n{}\n{}\n",
+            serde_json::json!({"id": "a", "url": "https://www.example.com/x", "text": format!("Home\nShare\n{PARA}\n"), "lang": "en"}),
+            serde_json::json!({"id": 2, "html": format!("<nav>Menu</nav><p>{PARA}</p>")}),
+            serde_json::json!({"id": "c", "body": "no page here"}),
+            serde_json::json!(["an", "array"]),
+        );
+        let mut out = Vec::new();
+        let config = JsonlConfig {
+            stats: true,
+            window: 2,
+            jobs: 2,
+            ..JsonlConfig::default()
+        };
+        let summary = run(&cleaner(), input.as_bytes(), &mut out, &config).unwrap();
+        let records: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0]["id"], "a");
+        assert_eq!(records[0]["lang"], "en");
+        assert_eq!(records[0]["text"], format!("{PARA}\n"));
+        assert_eq!(records[0]["removed"]["share"], 1);
+        assert_eq!(records[1]["id"], 2);
+        assert!(records[1].get("html").is_none());
+        assert_eq!(records[1]["text"], format!("{PARA}\n"));
+        let failed: Vec<(usize, Option<&str>)> = summary
+            .failures
+            .iter()
+            .map(|f| (f.line, f.id.as_deref()))
+            .collect();
+        assert_eq!(failed, vec![(2, None), (5, Some("c")), (6, None)]);
+        assert!(summary.failures[0].reason.starts_with("not JSON"));
+    }
+}
