@@ -3,7 +3,7 @@
 //! rule-file errors (nothing was cleaned).
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::clean::{Cleaner, Config, RemovedBy};
+use boilerstrip::clean::{Cleaner, Config, OutputFormat, RemovedBy};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
@@ -80,6 +80,17 @@ struct RuleArgs {
     /// Print the page's headline (HTML metadata) on top of the body.
     #[arg(long)]
     title: bool,
+    /// Write the body as text, Markdown (headings, lists, quotes) or JSON
+    /// (title, text, site, lang and every removal with its rule).
+    #[arg(long = "output", value_enum, default_value = "text")]
+    output_format: OutputArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputArg {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -87,8 +98,9 @@ struct CleanArgs {
     /// Files or directories (walked recursively); `-` reads stdin.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write outputs under this directory, mirroring the input tree.
-    #[arg(short, long, value_name = "DIR")]
+    /// Write outputs under this directory, mirroring the input tree (with
+    /// --jsonl or stdin: the output file).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
     output: Option<PathBuf>,
     /// Worker threads (default: all cores). `--jobs 1` gives the same bytes.
     #[arg(short, long)]
@@ -233,6 +245,11 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
         Config {
             plain: args.plain,
             title_on_top: args.title,
+            output: match args.output_format {
+                OutputArg::Text => OutputFormat::Text,
+                OutputArg::Markdown => OutputFormat::Markdown,
+                OutputArg::Json => OutputFormat::Json,
+            },
             ..Config::default()
         },
     ))

@@ -185,7 +185,7 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
             match output_path(
                 &config.out_dir,
                 &crate::input::uncompressed_name(&f.rel),
-                "txt",
+                cleaner.output_format().extension(),
             ) {
                 Ok(p) => match claimed.get(&p) {
                     Some(first) => Err(format!(

@@ -478,3 +478,63 @@ fn compressed_inputs_are_read_and_broken_ones_reported() {
     assert_eq!(std::fs::read(out.join("page2.txt")).unwrap(), expected);
     assert!(!out.join("cut.txt").exists());
 }
+
+#[test]
+fn json_and_markdown_outputs() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/news-article/input.html");
+    let o = run(&["clean", "--output", "json", page.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["title"],
+        "Harbor ferry to run every twenty minutes from March"
+    );
+    assert_eq!(v["site"], "harborgazette.example");
+    assert_eq!(v["lang"], "en");
+    assert_eq!(v["fallback"], false);
+    assert!(v["text"].as_str().unwrap().starts_with("The harbor ferry"));
+    let removed = v["removed"].as_array().unwrap();
+    let aside = removed
+        .iter()
+        .find(|r| r["text"] == "Related stories")
+        .unwrap();
+    assert_eq!(aside["rule"], "html.asides");
+    assert!(
+        aside["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules/default/html.toml:")
+    );
+
+    let o = run(&[
+        "clean",
+        "--output",
+        "markdown",
+        "--title",
+        page.to_str().unwrap(),
+    ]);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        md.starts_with("# Harbor ferry to run every twenty minutes from March\n\nThe harbor ferry")
+    );
+    assert!(md.contains("\n## What changes for riders\n"));
+    assert!(md.contains("\n* Weekday boats every twenty minutes from 6 a.m.\n* Two new boats"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        page.to_str().unwrap(),
+        "page2.missing",
+        "-o",
+        out.to_str().unwrap(),
+        "--output",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "the missing input is reported");
+    assert!(
+        out.join("input.json").is_file(),
+        "JSON outputs end in .json"
+    );
+}

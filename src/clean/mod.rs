@@ -39,6 +39,33 @@ pub struct Config {
     pub plain: bool,
     /// [`Cleaner::render`] puts the page's headline (HTML metadata) on top.
     pub title_on_top: bool,
+    /// What [`Cleaner::render`] writes.
+    pub output: OutputFormat,
+}
+
+/// What a cleaned page is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// The body as text.
+    #[default]
+    Text,
+    /// The body as Markdown: HTML headings as `#`, list items as `*`, quotes
+    /// as `>`; the headline (with `--title`) as `# …`.
+    Markdown,
+    /// `{title, url, site, lang, text, fallback, removed: [{line, category,
+    /// rule|detector, origin|score, text}]}`.
+    Json,
+}
+
+impl OutputFormat {
+    /// The extension of files written in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "txt",
+            OutputFormat::Markdown => "md",
+            OutputFormat::Json => "json",
+        }
+    }
 }
 
 impl Default for Config {
@@ -47,6 +74,7 @@ impl Default for Config {
             keep_title: true,
             plain: false,
             title_on_top: false,
+            output: OutputFormat::Text,
         }
     }
 }
@@ -190,6 +218,11 @@ impl Cleaner {
         Cleaner { book, config }
     }
 
+    /// What [`Cleaner::render`] writes.
+    pub fn output_format(&self) -> OutputFormat {
+        self.config.output
+    }
+
     /// The rule book.
     pub fn book(&self) -> &RuleBook {
         &self.book
@@ -239,12 +272,56 @@ impl Cleaner {
     /// The text to write for a cleaned page: the body, under the headline when
     /// the configuration asks for it and the page has one.
     pub fn render(&self, cleaned: &Cleaned) -> String {
-        match (&cleaned.title, self.config.title_on_top) {
-            (Some(title), true) if !cleaned.text.is_empty() => {
-                format!("{title}\n\n{}", cleaned.text)
+        match self.config.output {
+            OutputFormat::Json => {
+                let removed: Vec<serde_json::Value> = cleaned
+                    .removals
+                    .iter()
+                    .map(|r| {
+                        let mut v = serde_json::json!({
+                            "line": r.line,
+                            "category": r.category.name(),
+                            "text": r.text,
+                        });
+                        match &r.by {
+                            RemovedBy::Rule(i) => {
+                                let rule = &cleaned.rules.rules()[*i];
+                                v["rule"] = rule.id.clone().into();
+                                v["origin"] = rule.origin.to_string().into();
+                            }
+                            RemovedBy::Detector { name, score } => {
+                                v["detector"] = (*name).into();
+                                v["score"] = (*score as f64).into();
+                            }
+                        }
+                        v
+                    })
+                    .collect();
+                let v = serde_json::json!({
+                    "title": cleaned.title,
+                    "url": cleaned.url,
+                    "site": cleaned.site,
+                    "lang": cleaned.lang,
+                    "text": cleaned.text,
+                    "fallback": cleaned.fallback,
+                    "removed": removed,
+                });
+                format!("{v}\n")
             }
-            (Some(title), true) => format!("{title}\n"),
-            _ => cleaned.text.clone(),
+            format => {
+                let mark = if format == OutputFormat::Markdown {
+                    "# "
+                } else {
+                    ""
+                };
+                match (&cleaned.title, self.config.title_on_top) {
+                    (Some(title), true) if !cleaned.text.is_empty() => {
+                        format!("{mark}{title}\n\n{}", cleaned.text)
+                    }
+                    (Some(title), true) => format!("{mark}{title}\n"),
+                    _ => cleaned.text.clone(),
+                }
+            }
         }
     }
 
@@ -341,7 +418,7 @@ impl Cleaner {
         teasers::remove_cards(&mut page, start);
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
-        finish(&page, rules.clone(), fallback, self.config.plain)
+        finish(&page, rules.clone(), fallback, &self.config)
     }
 }
 
@@ -399,7 +476,7 @@ fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
             && blocks.get(j + 1).is_some_and(|b| is_paragraph(b)))
 }
 
-fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, plain: bool) -> Cleaned {
+fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Config) -> Cleaned {
     let mut text = String::new();
     let mut removals = Vec::new();
     let mut pending_blank = false;
@@ -422,7 +499,19 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, plain: bool)
                     text.push('\n');
                 }
                 pending_blank = false;
-                text.push_str(if plain { &b.visible } else { b.text });
+                if config.output == OutputFormat::Markdown
+                    && let Some(h) = b.html
+                {
+                    if h.quote {
+                        text.push_str("> ");
+                    }
+                    if h.heading > 0 {
+                        // The headline is metadata: body headings start at `##`.
+                        text.push_str(&"#".repeat(h.heading.max(2) as usize));
+                        text.push(' ');
+                    }
+                }
+                text.push_str(if config.plain { &b.visible } else { b.text });
                 text.push('\n');
             }
         }

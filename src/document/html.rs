@@ -41,6 +41,8 @@ pub struct LineInfo {
     pub selected: Option<usize>,
     /// The heading level (1 for `h1` … 6 for `h6`), 0 for other lines.
     pub heading: u8,
+    /// The line is inside a `<blockquote>`.
+    pub quote: bool,
     /// The block elements holding the line, innermost first (ids unique
     /// within the page, 0 where there are fewer): which lines share a
     /// container.
@@ -191,6 +193,8 @@ fn is_block(name: &str) -> bool {
 
 struct Renderer {
     out: Rendered,
+    /// Open `<blockquote>` elements.
+    quotes: usize,
     /// Ids of the open block elements, outermost first.
     open_blocks: Vec<u32>,
     next_block_id: u32,
@@ -228,6 +232,7 @@ impl Renderer {
                 link_chars: self.link_chars,
                 selected,
                 heading: self.heading,
+                quote: self.quotes > 0,
                 containers: {
                     let mut c = [0u32; CONTAINER_DEPTH];
                     for (slot, id) in c.iter_mut().zip(self.open_blocks.iter().rev()) {
@@ -250,6 +255,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     let doc = Html::parse_document(html);
     let mut r = Renderer {
         out: Rendered::default(),
+        quotes: 0,
         open_blocks: Vec::new(),
         next_block_id: 1,
         line: String::new(),
@@ -302,6 +308,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                             if name == "li" {
                                 r.line.push_str("* ");
                             }
+                            r.quotes += (name == "blockquote") as usize;
                             if let Some(level) = heading_level(name) {
                                 r.heading = level;
                                 in_h1 |= name == "h1" && first_h1.is_none();
@@ -330,6 +337,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                     } else if is_block(name) {
                         r.flush(selected.map(|s| s.1));
                         r.open_blocks.pop();
+                        r.quotes -= (name == "blockquote" && r.quotes > 0) as usize;
                         in_h1 &= name != "h1";
                     }
                     if selected.is_some_and(|(id, _)| id == node.id()) {
