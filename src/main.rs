@@ -108,9 +108,13 @@ struct CleanArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     follow_links: bool,
-    /// Print no summary.
+    /// Print no summary and no progress bar.
     #[arg(short, long)]
     quiet: bool,
+    /// Skip pages whose output already exists: re-running an interrupted
+    /// batch finishes it without redoing work.
+    #[arg(long)]
+    resume: bool,
     /// Inputs are JSONL files (or `-`), one page per record; the output is
     /// JSONL (to -o FILE, else stdout), records in input order.
     #[arg(long)]
@@ -305,6 +309,8 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         format,
         site: args.rules.site.clone(),
         jobs,
+        resume: args.resume,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
     };
     let summary = pipeline::run(&cleaner, &files, &config);
     for e in &walk_errors {
@@ -313,6 +319,12 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     for f in &summary.failures {
         eprintln!("failed: {}", f.reason);
     }
+    let mut all_failures = summary.failures.clone();
+    all_failures.extend(walk_errors.iter().map(|e| pipeline::Failure {
+        path: PathBuf::new(),
+        reason: e.to_string(),
+    }));
+    pipeline::write_failures(&config.out_dir, &all_failures)?;
     if !args.quiet {
         eprintln!("{}", summary.report());
     }

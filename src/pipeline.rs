@@ -26,6 +26,11 @@ pub struct BatchConfig {
     pub site: Option<String>,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Skip pages whose output already exists (an interrupted batch finishes
+    /// without redoing work).
+    pub resume: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
 }
 
 /// A page that could not be cleaned.
@@ -50,6 +55,8 @@ pub struct Summary {
     pub removed: BTreeMap<Category, u64>,
     /// Pages where no article region was found (cleaned by rules alone).
     pub fallbacks: usize,
+    /// Pages skipped because their output existed (`resume`).
+    pub skipped: usize,
     /// Pages that failed, in input order.
     pub failures: Vec<Failure>,
     /// Wall time.
@@ -88,6 +95,12 @@ impl Summary {
                 removed.join(", ")
             }
         );
+        if self.skipped > 0 {
+            s.push_str(&format!(
+                "\n{} page(s) skipped: output already written (--resume)",
+                self.skipped
+            ));
+        }
         if self.fallbacks > 0 {
             s.push_str(&format!(
                 "\n{} page(s) had no clear article and were cleaned by rules alone",
@@ -166,14 +179,38 @@ pub fn clean_file(
     Ok((clean_page(cleaner, &page), page.bytes))
 }
 
-struct PageResult {
+/// What one page contributes to the summary: small, so a batch of millions
+/// of pages holds nothing per page.
+#[derive(Default)]
+struct Tally {
+    pages: usize,
+    skipped: usize,
+    fallbacks: usize,
     bytes_in: u64,
     bytes_out: u64,
-    removed: Vec<Category>,
-    fallback: bool,
+    removed: [u64; Category::ALL.len()],
+    /// (input index, failure), sorted at the end.
+    failures: Vec<(usize, Failure)>,
 }
 
-/// Cleans every page into `config.out_dir`. Never stops at a failed page.
+impl Tally {
+    fn merge(mut self, other: Tally) -> Tally {
+        self.pages += other.pages;
+        self.skipped += other.skipped;
+        self.fallbacks += other.fallbacks;
+        self.bytes_in += other.bytes_in;
+        self.bytes_out += other.bytes_out;
+        for (a, b) in self.removed.iter_mut().zip(other.removed) {
+            *a += b;
+        }
+        self.failures.extend(other.failures);
+        self
+    }
+}
+
+/// Cleans every page into `config.out_dir`. Never stops at a failed page: a
+/// page that cannot be read, cleaned (even a panic) or written is a failure in
+/// the summary, in input order.
 pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summary {
     let start = Instant::now();
     // Two inputs that map to one output would overwrite each other: the later
@@ -181,72 +218,153 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
     let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
     let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
     for f in files {
-        planned.push(
-            match output_path(
-                &config.out_dir,
-                &crate::input::uncompressed_name(&f.rel),
-                cleaner.output_format().extension(),
-            ) {
-                Ok(p) => match claimed.get(&p) {
-                    Some(first) => Err(format!(
-                        "output {} is already the output of {}",
-                        p.display(),
-                        first.display()
-                    )),
-                    None => {
-                        claimed.insert(p.clone(), &f.path);
-                        Ok(p)
-                    }
-                },
-                Err(e) => Err(e.to_string()),
-            },
+        let out = output_path(
+            &config.out_dir,
+            &crate::input::uncompressed_name(&f.rel),
+            cleaner.output_format().extension(),
         );
+        planned.push(match out {
+            Ok(p) => match claimed.get(&p) {
+                Some(first) => Err(format!(
+                    "output {} is already the output of {}",
+                    p.display(),
+                    first.display()
+                )),
+                None => {
+                    claimed.insert(p.clone(), &f.path);
+                    Ok(p)
+                }
+            },
+            Err(e) => Err(e.to_string()),
+        });
     }
-    let work = |(f, out): (&InputFile, &Result<PathBuf, String>)| -> Result<PageResult, String> {
-        let out = out.as_ref().map_err(Clone::clone)?;
-        let (cleaned, bytes_in) =
-            clean_file(cleaner, &f.path, config.format, config.site.as_deref())
-                .map_err(|e| PageError::from(e).to_string())?;
-        write_atomic(out, cleaner.render(&cleaned).as_bytes(), Some(&f.path))
-            .map_err(|e| PageError::from(e).to_string())?;
-        Ok(PageResult {
-            bytes_in,
-            bytes_out: cleaned.text.len() as u64,
-            removed: cleaned.removals.iter().map(|r| r.category).collect(),
-            fallback: cleaned.fallback,
-        })
+    let bar = config.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let work = |(index, (f, out)): (usize, (&InputFile, &Result<PathBuf, String>))| -> Tally {
+        let mut t = Tally::default();
+        let result = match out {
+            Ok(out) if config.resume && out.exists() => {
+                t.skipped = 1;
+                Ok(())
+            }
+            Ok(out) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                clean_one(cleaner, f, out, config, &mut t)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(format!(
+                    "{}: panic while cleaning: {what}",
+                    f.path.display()
+                ))
+            }),
+            Err(e) => Err(e.clone()),
+        };
+        if let Err(reason) = result {
+            t.failures.push((
+                index,
+                Failure {
+                    path: f.path.clone(),
+                    reason,
+                },
+            ));
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+        t
     };
-    let results: Vec<Result<PageResult, String>> = if config.jobs <= 1 {
-        files.iter().zip(&planned).map(work).collect()
+    let jobs = files.iter().zip(&planned).enumerate();
+    let tally = if config.jobs <= 1 {
+        jobs.map(work).fold(Tally::default(), Tally::merge)
     } else {
         match rayon::ThreadPoolBuilder::new()
             .num_threads(config.jobs)
             .build()
         {
-            Ok(pool) => {
-                pool.install(|| files.par_iter().zip(planned.par_iter()).map(work).collect())
-            }
-            Err(_) => files.iter().zip(&planned).map(work).collect(),
+            Ok(pool) => pool.install(|| {
+                files
+                    .par_iter()
+                    .zip(planned.par_iter())
+                    .enumerate()
+                    .map(work)
+                    .reduce(Tally::default, Tally::merge)
+            }),
+            Err(_) => jobs.map(work).fold(Tally::default(), Tally::merge),
         }
     };
-    let mut summary = Summary::default();
-    for (f, r) in files.iter().zip(results) {
-        match r {
-            Ok(p) => {
-                summary.pages += 1;
-                summary.bytes_in += p.bytes_in;
-                summary.bytes_out += p.bytes_out;
-                summary.fallbacks += p.fallback as usize;
-                for c in p.removed {
-                    *summary.removed.entry(c).or_default() += 1;
-                }
-            }
-            Err(reason) => summary.failures.push(Failure {
-                path: f.path.clone(),
-                reason,
-            }),
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut failures = tally.failures;
+    failures.sort_by_key(|(i, _)| *i);
+    Summary {
+        pages: tally.pages,
+        bytes_in: tally.bytes_in,
+        bytes_out: tally.bytes_out,
+        removed: Category::ALL
+            .iter()
+            .zip(tally.removed)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| (*c, n))
+            .collect(),
+        fallbacks: tally.fallbacks,
+        skipped: tally.skipped,
+        failures: failures.into_iter().map(|(_, f)| f).collect(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn clean_one(
+    cleaner: &Cleaner,
+    f: &InputFile,
+    out: &Path,
+    config: &BatchConfig,
+    t: &mut Tally,
+) -> Result<(), String> {
+    let (cleaned, bytes_in) = clean_file(cleaner, &f.path, config.format, config.site.as_deref())
+        .map_err(|e| PageError::from(e).to_string())?;
+    let rendered = cleaner.render(&cleaned);
+    write_atomic(out, rendered.as_bytes(), Some(&f.path))
+        .map_err(|e| PageError::from(e).to_string())?;
+    t.pages = 1;
+    t.bytes_in = bytes_in;
+    t.bytes_out = rendered.len() as u64;
+    t.fallbacks = cleaned.fallback as usize;
+    for r in &cleaned.removals {
+        if let Some(k) = Category::ALL.iter().position(|c| *c == r.category) {
+            t.removed[k] += 1;
         }
     }
-    summary.elapsed = start.elapsed();
-    summary
+    Ok(())
+}
+
+/// Writes the failures of a batch to `DIR/failures.jsonl` (one
+/// `{"path", "reason"}` per line), or removes a stale one when there are none.
+pub fn write_failures(out_dir: &Path, failures: &[Failure]) -> Result<(), OutputError> {
+    let path = out_dir.join("failures.jsonl");
+    if failures.is_empty() {
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|source| OutputError::Io { path, source })?;
+        }
+        return Ok(());
+    }
+    let mut text = String::new();
+    for f in failures {
+        let line = serde_json::json!({"path": f.path.display().to_string(), "reason": f.reason});
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    write_atomic(&path, text.as_bytes(), None)
 }

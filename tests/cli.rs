@@ -212,7 +212,11 @@ fn a_bad_page_fails_alone_and_is_reported() {
         &o,
         &format!("{} page(s) cleaned, 2 failed", fixture_count()),
     );
-    assert_eq!(tree(&out).len(), fixture_count());
+    assert_eq!(
+        tree(&out).len(),
+        fixture_count() + 1,
+        "the pages and failures.jsonl"
+    );
 }
 
 #[test]
@@ -300,7 +304,16 @@ fn output_never_overwrites_an_input() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert_stderr_has(&o, "output would overwrite the input file");
-    assert_eq!(tree(&input), before);
+    let after = tree(&input);
+    for (path, bytes) in &before {
+        let now = after.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+        assert!(now == Some(bytes), "{} changed", path.display());
+    }
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "only failures.jsonl was added"
+    );
 }
 
 #[test]
@@ -536,5 +549,54 @@ fn json_and_markdown_outputs() {
     assert!(
         out.join("input.json").is_file(),
         "JSON outputs end in .json"
+    );
+}
+
+#[test]
+fn failures_are_listed_in_failures_jsonl_and_resume_skips_done_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = seed_tree(tmp.path());
+    std::fs::write(input.join("seeds/broken.txt"), b"caf\xe9\n").unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let failures = std::fs::read_to_string(out.join("failures.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = failures
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("broken.txt"));
+    assert!(
+        lines[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
+
+    // An interrupted run: one output lost. --resume redoes only that one.
+    let done = out.join("seeds/seed-000_f381d3a825b32c3b.txt");
+    std::fs::remove_file(&done).unwrap();
+    std::fs::remove_file(input.join("seeds/broken.txt")).unwrap();
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_stderr_has(&o, "1 page(s) cleaned, 0 failed");
+    assert_stderr_has(&o, &format!("{} page(s) skipped", fixture_count() - 1));
+    assert!(done.is_file());
+    assert!(
+        !out.join("failures.jsonl").exists(),
+        "a clean run leaves no stale failures file"
     );
 }
