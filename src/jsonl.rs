@@ -74,6 +74,8 @@ pub struct JsonlSummary {
     pub bytes_out: u64,
     /// Records that failed.
     pub failures: Vec<RecordFailure>,
+    /// Records passed over (WARC: not HTML responses).
+    pub skipped: usize,
 }
 
 /// Cleans every record of `input` into `output`. Stops only on an I/O error
@@ -85,31 +87,48 @@ pub fn run(
     output: &mut impl Write,
     config: &JsonlConfig,
 ) -> std::io::Result<JsonlSummary> {
+    let lines = input
+        .lines()
+        .enumerate()
+        .map(|(i, line)| line.map(|l| (i + 1, l)))
+        .filter(|r| r.as_ref().map_or(true, |(_, l)| !l.trim().is_empty()))
+        .map(|r| r.map(Ok));
+    run_ordered(lines, output, config, |(line, text): (usize, String)| {
+        clean_record(cleaner, line, &text, config)
+    })
+}
+
+/// One cleaned record: its JSON line, page bytes in, text bytes out.
+pub(crate) type Cleaned = (String, u64, u64);
+
+/// The pipeline shared by record formats: items are taken in windows of
+/// `config.window`, cleaned in parallel on `config.jobs` threads, and written
+/// in input order. An item that is already a failure (it could not be read)
+/// is reported in its place. Stops only on an I/O error.
+pub(crate) fn run_ordered<T: Send>(
+    items: impl Iterator<Item = std::io::Result<Result<T, RecordFailure>>>,
+    output: &mut impl Write,
+    config: &JsonlConfig,
+    clean: impl Fn(T) -> Result<Cleaned, RecordFailure> + Sync,
+) -> std::io::Result<JsonlSummary> {
     let mut summary = JsonlSummary::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
         .map_err(std::io::Error::other)?;
-    let mut window: Vec<(usize, String)> = Vec::with_capacity(config.window.max(1));
-    let mut lines = input.lines().enumerate();
-    loop {
-        window.clear();
-        for (i, line) in lines.by_ref() {
-            let line = line?;
-            if !line.trim().is_empty() {
-                window.push((i + 1, line));
-            }
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(config.window.max(1));
+        for item in items.by_ref() {
+            window.push(item?);
             if window.len() >= config.window.max(1) {
                 break;
             }
         }
-        if window.is_empty() {
-            break;
-        }
-        let results: Vec<Result<(String, u64, u64), RecordFailure>> = pool.install(|| {
+        let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
             window
-                .par_iter()
-                .map(|(line, text)| clean_record(cleaner, *line, text, config))
+                .into_par_iter()
+                .map(|item| item.and_then(&clean))
                 .collect()
         });
         for r in results {

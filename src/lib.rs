@@ -32,3 +32,4 @@ pub mod jsonl;
 pub mod output;
 pub mod pipeline;
 pub mod rules;
+pub mod warc;

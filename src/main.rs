@@ -119,20 +119,24 @@ struct CleanArgs {
     /// JSONL (to -o FILE, else stdout), records in input order.
     #[arg(long)]
     jsonl: bool,
+    /// Inputs are WARC archives (`.warc`, `.warc.gz`, or `-`): HTML responses
+    /// are cleaned into JSONL records {id, url, title, text}.
+    #[arg(long, conflicts_with = "jsonl")]
+    warc: bool,
     /// JSONL: field holding a record's id.
-    #[arg(long, default_value = "id", requires = "jsonl")]
+    #[arg(long, default_value = "id")]
     id_field: String,
     /// JSONL: field holding the page's URL (its host selects site rules).
-    #[arg(long, default_value = "url", requires = "jsonl")]
+    #[arg(long, default_value = "url")]
     url_field: String,
     /// JSONL: field holding HTML.
-    #[arg(long, default_value = "html", requires = "jsonl")]
+    #[arg(long, default_value = "html")]
     html_field: String,
     /// JSONL: field holding a text dump, and the field the clean text goes to.
-    #[arg(long, default_value = "text", requires = "jsonl")]
+    #[arg(long, default_value = "text")]
     text_field: String,
-    /// JSONL: add `removed`, blocks removed per category, to each record.
-    #[arg(long, requires = "jsonl")]
+    /// JSONL and WARC: add `removed`, blocks removed per category, to each record.
+    #[arg(long)]
     stats: bool,
     #[command(flatten)]
     rules: RuleArgs,
@@ -261,8 +265,8 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
 
 fn clean(args: CleanArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
-    if args.jsonl {
-        return clean_jsonl(&cleaner, &args);
+    if args.jsonl || args.warc {
+        return clean_records(&cleaner, &args);
     }
     let format = args.rules.format.map(Format::from);
     let site = args.rules.site.as_deref();
@@ -603,7 +607,7 @@ fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn clean_jsonl(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
+fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -649,7 +653,7 @@ fn clean_jsonl(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
     let started = Instant::now();
-    let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
+    let (mut records, mut failures, mut bytes_in, mut skipped) = (0usize, 0usize, 0u64, 0usize);
     for input in &args.inputs {
         let name = input.display().to_string();
         let reader: Box<dyn std::io::BufRead + Send> = if input == Path::new("-") {
@@ -657,15 +661,21 @@ fn clean_jsonl(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         } else {
             input::open(input)?
         };
-        let summary = boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
-            .with_context(|| name.clone())?;
+        let summary = if args.warc {
+            boilerstrip::warc::run(cleaner, reader, &mut out, &config)
+        } else {
+            boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
+        }
+        .with_context(|| name.clone())?;
         for f in &summary.failures {
             let id =
                 f.id.as_ref()
                     .map(|i| format!(" (id {i})"))
                     .unwrap_or_default();
-            eprintln!("failed: {name}:{}{id}: {}", f.line, f.reason);
+            let at = if args.warc { "#" } else { ":" };
+            eprintln!("failed: {name}{at}{}{id}: {}", f.line, f.reason);
         }
+        skipped += summary.skipped;
         records += summary.records;
         failures += summary.failures.len();
         bytes_in += summary.bytes_in;
@@ -680,7 +690,7 @@ fn clean_jsonl(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "{records} record(s) cleaned, {failures} failed; {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            "{records} record(s) cleaned, {failures} failed, {skipped} passed over (not HTML responses); {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
             bytes_in as f64 / 1e6 / secs.max(1e-9)
         );
     }

@@ -600,3 +600,51 @@ fn failures_are_listed_in_failures_jsonl_and_resume_skips_done_pages() {
         "a clean run leaves no stale failures file"
     );
 }
+
+#[test]
+fn warc_gz_with_a_broken_record_in_the_middle() {
+    use std::io::Write;
+    let para = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+    let record = |id: &str, block: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Target-URI: https://www.example.com/{id}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+    };
+    let page = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>T</title><nav>Home</nav><p>{para}</p>"
+    );
+    let broken =
+        "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: twelve\r\n\r\nwhatever\r\n\r\n"
+            .to_string();
+    let mut archive = Vec::new();
+    for rec in [record("a", &page), broken, record("b", &page)] {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(rec.as_bytes()).unwrap();
+        archive.extend(gz.finish().unwrap());
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let warc = tmp.path().join("crawl.warc.gz");
+    std::fs::write(&warc, archive).unwrap();
+    let out = tmp.path().join("clean.jsonl");
+    let o = run(&[
+        "clean",
+        "--warc",
+        warc.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "the broken record is a failure");
+    assert_stderr_has(&o, "crawl.warc.gz#2: record at byte");
+    assert_stderr_has(&o, "no valid Content-Length");
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["id"], "<urn:uuid:a>");
+    assert_eq!(records[1]["url"], "https://www.example.com/b");
+    assert_eq!(records[1]["title"], "T");
+    assert_eq!(records[1]["text"], format!("{para}\n"));
+}
