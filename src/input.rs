@@ -89,19 +89,25 @@ pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead + Send>, InputError>
 
 /// Reads a whole file, decompressing it, up to [`MAX_DECOMPRESSED`] bytes.
 pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
+    read_capped(path, MAX_DECOMPRESSED)
+}
+
+/// Reads a whole file, decompressing it, up to `cap` bytes: more is that
+/// file's failure (a compression bomb stops at the cap, not at memory's end).
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
     open(path)?
-        .take(MAX_DECOMPRESSED + 1)
+        .take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::Decompress {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-    if bytes.len() as u64 > MAX_DECOMPRESSED {
+    if bytes.len() as u64 > cap {
         return Err(InputError::TooLarge {
             path: path.to_path_buf(),
-            limit: MAX_DECOMPRESSED,
+            limit: cap,
         });
     }
     Ok(bytes)
@@ -331,6 +337,43 @@ mod tests {
         assert_eq!(
             e,
             "y.txt: not valid UTF-8 text (first bad byte at offset 3)"
+        );
+    }
+
+    #[test]
+    fn a_compression_bomb_stops_at_the_cap() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("bomb.txt.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b'a'; 8 << 20]).unwrap();
+        let packed = gz.finish().unwrap();
+        assert!(packed.len() < 64 << 10, "8 MiB of one byte packs small");
+        std::fs::write(&path, packed).unwrap();
+        let e = read_capped(&path, 1 << 20).unwrap_err().to_string();
+        assert!(
+            e.ends_with("bomb.txt.gz: decompresses to more than 1048576 bytes; refused"),
+            "{e}"
+        );
+        assert_eq!(read_capped(&path, 16 << 20).unwrap().len(), 8 << 20);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_not_followed_forever() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("a")).unwrap();
+        std::fs::write(tmp.path().join("a/page.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(tmp.path(), tmp.path().join("a/loop")).unwrap();
+        let (files, errors) = collect(&[tmp.path().to_path_buf()], true);
+        assert_eq!(files.len(), 1);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("loop"), "{}", errors[0]);
+        let (files, errors) = collect(&[tmp.path().to_path_buf()], false);
+        assert_eq!(
+            (files.len(), errors.len()),
+            (1, 0),
+            "links are not followed by default"
         );
     }
 

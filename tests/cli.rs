@@ -648,3 +648,60 @@ fn warc_gz_with_a_broken_record_in_the_middle() {
     assert_eq!(records[1]["title"], "T");
     assert_eq!(records[1]["text"], format!("{para}\n"));
 }
+
+#[test]
+fn empty_files_and_a_200_mb_single_line_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("empty.txt"), "").unwrap();
+    std::fs::write(input.join("blank-page.html"), "").unwrap();
+    let sentence = "the council voted to rebuild the old river bridge after a decade of delays ";
+    let mut long = sentence.repeat(200_000_000 / sentence.len());
+    long.push_str("end.\n");
+    std::fs::write(input.join("long.txt"), &long).unwrap();
+    drop(long);
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_stderr_has(&o, "3 page(s) cleaned, 0 failed");
+    assert_eq!(std::fs::read(out.join("empty.txt")).unwrap(), b"");
+    let cleaned = std::fs::metadata(out.join("long.txt")).unwrap().len();
+    assert!(
+        cleaned > 199_000_000,
+        "the one long paragraph is the article ({cleaned} bytes)"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let page = fixtures().join("seed-004_8d04ff4db6813dcb/input.txt");
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.txt");
+    let text = std::fs::read_to_string(page).unwrap();
+    std::fs::write(&big, text.repeat(2000)).unwrap();
+    let mut child = bin()
+        .args(["clean", big.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a few bytes, then close the pipe, as `| head -c 10` does.
+    let mut first = [0u8; 10];
+    use std::io::Read;
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
