@@ -50,6 +50,14 @@ enum RulesCommand {
         /// Rule directories (as for --rules); the shipped rules are always checked.
         dirs: Vec<PathBuf>,
     },
+    /// Run the test cases of the site files in a rule directory: each stored
+    /// page is cleaned with its site's rules and checked for the text that must
+    /// and must not remain. Exit 1 on any failure.
+    Test {
+        /// The rule directory (default: `rules`); page paths are relative to
+        /// the folder that holds it.
+        dir: Option<PathBuf>,
+    },
     /// The rules in force for a site after defaults, site files and
     /// switched-off ids, in the order they are tried.
     List {
@@ -219,6 +227,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => eval_cmd(a),
         Command::Explain(a) => explain(a),
         Command::Rules(RulesCommand::Check { dirs }) => rules_check(&dirs),
+        Command::Rules(RulesCommand::Test { dir }) => rules_test(dir),
         Command::Rules(RulesCommand::List { rules, site }) => rules_list(&rules, site.as_deref()),
         Command::Bench(a) => bench(a),
     };
@@ -695,6 +704,61 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         );
     }
     Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("rules"));
+    let book = RuleBook::load(&[RuleDir(dir.clone())]).map_err(|e| Usage(e.to_string()))?;
+    let cleaner = Cleaner::new(book, Config::default());
+    let base = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for case in cleaner.book().site_tests() {
+        let t = &case.test;
+        let page = base.join(&t.page);
+        let mut problems = Vec::new();
+        match pipeline::read_page(&page, None, Some(&case.host)) {
+            Err(e) => problems.push(e.to_string()),
+            Ok(p) => {
+                let text = pipeline::clean_page(&cleaner, &p).text;
+                for want in &t.contains {
+                    if !text.contains(want.as_str()) {
+                        problems.push(format!("missing {want:?}"));
+                    }
+                }
+                for unwanted in &t.not_contains {
+                    if text.contains(unwanted.as_str()) {
+                        problems.push(format!("still there: {unwanted:?}"));
+                    }
+                }
+            }
+        }
+        let checks = t.contains.len() + t.not_contains.len();
+        if problems.is_empty() {
+            passed += 1;
+            println!("ok    {:<24} {} ({checks} checks)", case.host, t.page);
+        } else {
+            failed += 1;
+            println!(
+                "FAIL  {:<24} {} ({}:{})",
+                case.host, t.page, case.file, t.line
+            );
+            for p in problems {
+                println!("      {p}");
+            }
+        }
+    }
+    if passed + failed == 0 {
+        return Err(Usage(format!("{}: no site file has a [[test]]", dir.display())).into());
+    }
+    println!("rules test: {passed} passed, {failed} failed");
+    Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -705,3 +705,39 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
+
+#[test]
+fn shipped_site_tests_pass_and_a_failing_case_is_named() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = bin()
+        .args(["rules", "test"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("ok    example.com"), "{out}");
+    assert!(out.contains("rules test: 1 passed, 0 failed"), "{out}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = rule_dir(
+        tmp.path(),
+        &[(
+            "sites/example.com.toml",
+            "[[test]]\npage = \"story.html\"\ncontains = [\"not in the story\"]\nnot_contains = [\"night ferry\"]\n",
+        )],
+    );
+    std::fs::copy(
+        root.join("fixtures/sites/example.com/story.html"),
+        tmp.path().join("story.html"),
+    )
+    .unwrap();
+    let o = run(&["rules", "test", rules.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("FAIL  example.com"), "{out}");
+    assert!(out.contains("example.com.toml:1)"), "{out}");
+    assert!(out.contains("missing \"not in the story\""), "{out}");
+    assert!(out.contains("still there: \"night ferry\""), "{out}");
+    assert!(out.contains("rules test: 0 passed, 1 failed"), "{out}");
+}

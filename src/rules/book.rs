@@ -48,6 +48,18 @@ pub struct RuleDir(pub PathBuf);
 pub struct RuleBook {
     base: Arc<RuleSet>,
     sites: HashMap<String, Arc<RuleSet>>,
+    tests: Vec<SiteTestCase>,
+}
+
+/// A test case of a site file, with where it was written.
+#[derive(Debug, Clone)]
+pub struct SiteTestCase {
+    /// The site the file is for.
+    pub host: String,
+    /// The site file.
+    pub file: String,
+    /// The case.
+    pub test: super::SiteTest,
 }
 
 /// A rule file's text with the name used in messages.
@@ -109,6 +121,14 @@ impl RuleBook {
                         ),
                     });
                 }
+                for t in &file.tests {
+                    problems.push(RuleProblem {
+                        file: src.name.clone(),
+                        line: t.line,
+                        col: 1,
+                        message: "`[[test]]` belongs in a site file, not in default rules".into(),
+                    });
+                }
                 for rule in file.rules {
                     if let Some(other) = layer_ids.insert(rule.id.clone(), rule.origin.to_string())
                     {
@@ -125,8 +145,14 @@ impl RuleBook {
             }
         }
         let mut site_files: Vec<(String, RuleFile)> = Vec::new();
+        let mut tests = Vec::new();
         for (host, src) in sites {
             if let Some(file) = parse_into(&src, &mut problems) {
+                tests.extend(file.tests.iter().map(|t| SiteTestCase {
+                    host: host.clone(),
+                    file: src.name.clone(),
+                    test: t.clone(),
+                }));
                 site_files.push((host, file));
             }
         }
@@ -185,6 +211,7 @@ impl RuleBook {
         Ok(RuleBook {
             base: Arc::new(compile(base)?),
             sites: compiled,
+            tests,
         })
     }
 
@@ -204,6 +231,11 @@ impl RuleBook {
             }
         }
         &self.base
+    }
+
+    /// The test cases of all site files, in file order.
+    pub fn site_tests(&self) -> &[SiteTestCase] {
+        &self.tests
     }
 
     /// Hosts that have site files.

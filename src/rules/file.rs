@@ -12,6 +12,23 @@ pub struct RuleFile {
     pub rules: Vec<Rule>,
     /// Ids of rules the file switches off, with the line each was named on.
     pub disable: Vec<(String, usize)>,
+    /// Test cases (site files): a stored page and text that must and must not
+    /// survive cleaning.
+    pub tests: Vec<SiteTest>,
+}
+
+/// A site file's test case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteTest {
+    /// The stored page, as written (relative to the folder holding the rule
+    /// directory, e.g. `fixtures/sites/example.com/story.html`).
+    pub page: String,
+    /// Text the clean page must contain.
+    pub contains: Vec<String>,
+    /// Text the clean page must not contain.
+    pub not_contains: Vec<String>,
+    /// 1-based line of the test's `[[test]]` header.
+    pub line: usize,
 }
 
 #[derive(Deserialize)]
@@ -21,6 +38,18 @@ struct RawFile {
     disable: Vec<Spanned<String>>,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    test: Vec<Spanned<RawTest>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTest {
+    page: Spanned<String>,
+    #[serde(default)]
+    contains: Vec<String>,
+    #[serde(default)]
+    not_contains: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -259,8 +288,29 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         .iter()
         .map(|d| (d.get_ref().clone(), loc.at(d.span().start).0))
         .collect();
+    let mut tests = Vec::new();
+    for t in raw.test {
+        let t = t.into_inner();
+        let line = loc.header_line(t.page.span().start);
+        if t.contains.is_empty() && t.not_contains.is_empty() {
+            problems.push(loc.problem(
+                t.page.span().start,
+                "test checks nothing: give `contains` or `not_contains`",
+            ));
+        }
+        tests.push(SiteTest {
+            page: t.page.into_inner(),
+            contains: t.contains,
+            not_contains: t.not_contains,
+            line,
+        });
+    }
     if problems.is_empty() {
-        Ok(RuleFile { rules, disable })
+        Ok(RuleFile {
+            rules,
+            disable,
+            tests,
+        })
     } else {
         Err(problems)
     }

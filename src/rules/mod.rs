@@ -16,8 +16,8 @@ mod book;
 mod file;
 mod set;
 
-pub use book::{RuleBook, RuleDir, normalize_host};
-pub use file::{RuleFile, parse_rule_file};
+pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
+pub use file::{RuleFile, SiteTest, parse_rule_file};
 pub use set::{RuleMatch, RuleSet};
 
 use std::fmt;
