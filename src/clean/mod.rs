@@ -358,7 +358,11 @@ impl Cleaner {
             }
         }
         // 2. embedded posts
-        embeds::remove_embedded_posts(&mut page);
+        // In HTML the post is its own element, and pages keep its text as
+        // part of the story; the walk back over lines is for text dumps.
+        if !is_html {
+            embeds::remove_embedded_posts(&mut page);
+        }
         // 3. main content
         let region = region::find(&page);
         let fallback = region.is_none();

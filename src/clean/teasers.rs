@@ -16,6 +16,8 @@ use crate::rules::Category;
 /// Below this share of its distinct words found in the article, a trailing
 /// segment is unrelated.
 const RELATED_MIN: f32 = 0.2;
+/// Separator blocks in a row that end a segment.
+const SEPARATOR_RUN: usize = 2;
 /// Segments with fewer distinct words than this are too small to judge.
 const MIN_WORDS_TO_JUDGE: usize = 5;
 /// A block printed twice in a row is a repeated headline when it is this short.
@@ -100,15 +102,20 @@ fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
 
 pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize) {
     let mut segments: Vec<Vec<usize>> = vec![Vec::new()];
+    // A lone share line inside a story (an embedded post's attribution) does
+    // not end it: chrome that ends an article comes in runs.
+    let mut run = 0;
     for i in start..end {
         match page.marks[i] {
-            m if is_separator(m) => {
-                if !segments.last().is_some_and(|s| s.is_empty()) {
+            m if is_separator(m) => run += 1,
+            Mark::Removed(..) => {}
+            _ => {
+                if run >= SEPARATOR_RUN && !segments.last().is_some_and(|s| s.is_empty()) {
                     segments.push(Vec::new());
                 }
+                run = 0;
+                segments.last_mut().expect("never empty").push(i);
             }
-            Mark::Removed(..) => {}
-            _ => segments.last_mut().expect("never empty").push(i),
         }
     }
     if segments.len() < 2 {
