@@ -406,6 +406,19 @@ impl Cleaner {
                         page.marks[i] = Mark::Open;
                     }
                 }
+                // After the last paragraph, plain text in the element goes on
+                // the article until the first chrome (a rule's match, links)
+                // or heading (it opens a box of its own).
+                for i in last + 1..blocks.len() {
+                    if !region::in_container(&page, i, id)
+                        || region::link_dense(&page, i)
+                        || page.blocks[i].html.is_some_and(|h| h.heading > 0)
+                        || !matches!(page.marks[i], Mark::Removed(Category::Outside, _))
+                    {
+                        break;
+                    }
+                    page.marks[i] = Mark::Open;
+                }
             }
         }
         let mut start = start;
