@@ -29,6 +29,7 @@ pub mod document;
 pub mod eval;
 pub mod input;
 pub mod jsonl;
+pub mod learn;
 pub mod output;
 pub mod pipeline;
 pub mod rules;

@@ -40,6 +40,28 @@ enum Command {
     /// Check rule files, or list the rules in force for a site.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Propose a site file from many pages of one site: the blocks that repeat,
+    /// word for word, on a large share of them.
+    Learn(LearnArgs),
+}
+
+#[derive(clap::Args)]
+struct LearnArgs {
+    /// Pages of the site (files or directories).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The site (selects rules already in force; names the proposed rule).
+    #[arg(long)]
+    site: String,
+    /// Share of the pages a block must appear on.
+    #[arg(long, default_value_t = 0.5)]
+    min_share: f64,
+    /// Pages a block must appear on, at least.
+    #[arg(long, default_value_t = 3)]
+    min_pages: usize,
+    /// A directory of rule files added on top of the shipped rules (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -226,6 +248,7 @@ fn main() -> ExitCode {
         Command::Clean(a) => clean(a),
         Command::Eval(a) => eval_cmd(a),
         Command::Explain(a) => explain(a),
+        Command::Learn(a) => learn(a),
         Command::Rules(RulesCommand::Check { dirs }) => rules_check(&dirs),
         Command::Rules(RulesCommand::Test { dir }) => rules_test(dir),
         Command::Rules(RulesCommand::List { rules, site }) => rules_list(&rules, site.as_deref()),
@@ -758,6 +781,44 @@ fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
         return Err(Usage(format!("{}: no site file has a [[test]]", dir.display())).into());
     }
     println!("rules test: {passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn learn(args: LearnArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.min_share) {
+        return Err(Usage("--min-share is a share of pages, from 0 to 1".into()).into());
+    }
+    let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
+    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    let cleaner = Cleaner::new(book, Config::default());
+    let (files, errors) = input::collect(&args.inputs, false);
+    for e in &errors {
+        eprintln!("failed: {e}");
+    }
+    let mut learner = boilerstrip::learn::Learner::default();
+    let mut failed = errors.len();
+    for f in &files {
+        match pipeline::read_page(&f.path, None, Some(&args.site)) {
+            Ok(page) => learner.add(&cleaner, &page, Some(&args.site)),
+            Err(e) => {
+                eprintln!("failed: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if learner.pages() == 0 {
+        return Err(Usage("no pages to learn from".into()).into());
+    }
+    let learned = learner.repeated(args.min_share, args.min_pages);
+    let host = boilerstrip::rules::normalize_host(&args.site).to_ascii_lowercase();
+    print!(
+        "{}",
+        boilerstrip::learn::propose(&host, learner.pages(), &learned)
+    );
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

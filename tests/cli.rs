@@ -741,3 +741,33 @@ fn shipped_site_tests_pass_and_a_failing_case_is_named() {
     assert!(out.contains("still there: \"night ferry\""), "{out}");
     assert!(out.contains("rules test: 0 passed, 1 failed"), "{out}");
 }
+
+#[test]
+fn learn_proposes_a_site_file_that_rules_check_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = tmp.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    for i in 0..4 {
+        std::fs::write(
+            pages.join(format!("p{i}.txt")),
+            format!("Harbor Gazette Morning Edition\nStory {i}: the ferry, the bridge and the council all made news again this week in the harbor.\nPrinted by the Harbor Press Cooperative\n"),
+        )
+        .unwrap();
+    }
+    let o = run(&[
+        "learn",
+        pages.to_str().unwrap(),
+        "--site",
+        "www.harbor.example",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proposal = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        proposal.contains("\"Harbor Gazette Morning Edition\",  # 4/4 pages (100%)"),
+        "{proposal}"
+    );
+    assert!(!proposal.contains("Story 1"), "{proposal}");
+    let rules = rule_dir(tmp.path(), &[("sites/harbor.example.toml", &proposal)]);
+    let o = run(&["rules", "check", rules.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}

@@ -1,0 +1,174 @@
+//! Learning a site's boilerplate from many of its pages.
+//!
+//! A block that appears, word for word, on a large share of one site's pages
+//! is not an article's text: it is the site's footer, sign-up box, share row
+//! or teaser rail. `learn` counts on how many pages each short block appears
+//! and proposes a site file with the phrases above a share, each annotated
+//! with how often it was seen, for a person to review and edit.
+
+use crate::clean::Cleaner;
+use crate::document::Document;
+use crate::pipeline::{Body, InputPage};
+use std::collections::HashMap;
+
+/// Blocks longer than this are not considered (article paragraphs).
+const MAX_WORDS: u32 = 40;
+
+/// A phrase that repeats across pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learned {
+    /// The block's text, whitespace collapsed.
+    pub phrase: String,
+    /// Pages it appears on.
+    pub pages: usize,
+    /// Whether a rule in force already removes it.
+    pub covered: bool,
+}
+
+/// Counts, page by page, the short blocks of one site.
+#[derive(Debug, Default)]
+pub struct Learner {
+    pages: usize,
+    counts: HashMap<String, (usize, bool)>,
+}
+
+impl Learner {
+    /// Adds one page (its blocks are counted once each).
+    pub fn add(&mut self, cleaner: &Cleaner, page: &InputPage, site: Option<&str>) {
+        let rendered;
+        let doc = match &page.body {
+            Body::Text(t) => Document::from_text(t),
+            Body::Html(bytes) => {
+                rendered = cleaner.render_html(bytes, site).0;
+                Document::from_rendered(&rendered)
+            }
+        };
+        let rules = cleaner.book().for_site(site);
+        let mut seen = std::collections::HashSet::new();
+        for b in &doc.blocks {
+            if b.features.words == 0 || b.features.words > MAX_WORDS {
+                continue;
+            }
+            let phrase = b.visible.split_whitespace().collect::<Vec<_>>().join(" ");
+            let phrase = phrase
+                .trim_start_matches(['*', '-', '+', '•', ' '])
+                .to_string();
+            if phrase.is_empty() || !seen.insert(phrase.clone()) {
+                continue;
+            }
+            let covered = b.html.is_some_and(|h| h.selected.is_some())
+                || rules.match_block(&b.visible, b.features.words).is_some();
+            let entry = self.counts.entry(phrase).or_insert((0, covered));
+            entry.0 += 1;
+        }
+        self.pages += 1;
+    }
+
+    /// Pages added.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Phrases on at least `min_share` of the pages and at least `min_pages`
+    /// pages, most frequent first.
+    pub fn repeated(&self, min_share: f64, min_pages: usize) -> Vec<Learned> {
+        let need = ((self.pages as f64 * min_share).ceil() as usize).max(min_pages);
+        let mut out: Vec<Learned> = self
+            .counts
+            .iter()
+            .filter(|(_, (n, _))| *n >= need)
+            .map(|(p, &(pages, covered))| Learned {
+                phrase: p.clone(),
+                pages,
+                covered,
+            })
+            .collect();
+        out.sort_by(|a, b| b.pages.cmp(&a.pages).then(a.phrase.cmp(&b.phrase)));
+        out
+    }
+}
+
+/// A proposed site file for `host` from learned phrases (those not already
+/// covered by a rule), with the share of pages next to each phrase.
+pub fn propose(host: &str, pages: usize, learned: &[Learned]) -> String {
+    let fresh: Vec<&Learned> = learned.iter().filter(|l| !l.covered).collect();
+    let mut s = format!(
+        "# Proposed by `boilerstrip learn` from {pages} page(s) of {host}.\n\
+         # Every phrase below stands, word for word, on the share of pages noted\n\
+         # beside it. Review it: delete what is article text, set the category.\n\
+         # {} repeated block(s) were already removed by rules in force.\n",
+        learned.len() - fresh.len()
+    );
+    if fresh.is_empty() {
+        s.push_str("# Nothing new to propose.\n");
+        return s;
+    }
+    s.push_str(&format!(
+        "\n[[rule]]\nid = \"{}.learned\"\ncategory = \"navigation\"\ndescription = \"Blocks repeated across the site's pages (learned)\"\nphrases = [\n",
+        host.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-")
+    ));
+    for l in fresh {
+        let share = 100.0 * l.pages as f64 / pages.max(1) as f64;
+        let quoted = toml::Value::String(l.phrase.clone()).to_string();
+        s.push_str(&format!(
+            "  {quoted},  # {}/{pages} pages ({share:.0}%)\n",
+            l.pages
+        ));
+    }
+    s.push_str("]\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::Config;
+    use crate::rules::{RuleBook, parse_rule_file};
+
+    fn text_page(body: &str) -> InputPage {
+        InputPage {
+            body: Body::Text(body.to_string()),
+            site: None,
+            bytes: body.len() as u64,
+        }
+    }
+
+    #[test]
+    fn repeated_blocks_become_a_site_file_that_parses() {
+        let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+        let mut learner = Learner::default();
+        for i in 0..10 {
+            let mut page = format!(
+                "Harbor Gazette: \"all the news\"\nShare this post\nStory number {i} is about the ferry, the bridge and the weather this week.\n"
+            );
+            if i < 4 {
+                page.push_str("Sponsored by the Harbor Bakery\n");
+            }
+            learner.add(&cleaner, &text_page(&page), None);
+        }
+        let learned = learner.repeated(0.5, 3);
+        let phrases: Vec<(&str, usize, bool)> = learned
+            .iter()
+            .map(|l| (l.phrase.as_str(), l.pages, l.covered))
+            .collect();
+        assert_eq!(
+            phrases,
+            vec![
+                ("Harbor Gazette: \"all the news\"", 10, false),
+                ("Share this post", 10, true)
+            ]
+        );
+        let toml = propose("example.com", learner.pages(), &learned);
+        assert!(
+            toml.contains("# 1 repeated block(s) were already removed"),
+            "{toml}"
+        );
+        assert!(toml.contains("10/10 pages (100%)"), "{toml}");
+        let file = parse_rule_file("learned.toml", &toml).unwrap();
+        assert_eq!(file.rules[0].id, "example.com.learned");
+        assert_eq!(
+            file.rules[0].phrases,
+            vec!["Harbor Gazette: \"all the news\"".to_string()]
+        );
+    }
+}
