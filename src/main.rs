@@ -80,6 +80,16 @@ enum RulesCommand {
         /// the folder that holds it.
         dir: Option<PathBuf>,
     },
+    /// Translate FiveFilters ftr-site-config files into site files; every line
+    /// that is not translated is reported as FILE:LINE.
+    ImportFtr {
+        /// ftr-site-config files (`example.com.txt`, `.example.com.txt`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write `DIR/sites/<host>.toml` instead of printing.
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// The rules in force for a site after defaults, site files and
     /// switched-off ids, in the order they are tried.
     List {
@@ -251,6 +261,9 @@ fn main() -> ExitCode {
         Command::Learn(a) => learn(a),
         Command::Rules(RulesCommand::Check { dirs }) => rules_check(&dirs),
         Command::Rules(RulesCommand::Test { dir }) => rules_test(dir),
+        Command::Rules(RulesCommand::ImportFtr { files, out }) => {
+            import_ftr(&files, out.as_deref())
+        }
         Command::Rules(RulesCommand::List { rules, site }) => rules_list(&rules, site.as_deref()),
         Command::Bench(a) => bench(a),
     };
@@ -824,4 +837,38 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn import_ftr(files: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let imported = boilerstrip::rules::ftr::import(&name, &text);
+        for u in &imported.untranslated {
+            eprintln!(
+                "{}:{}: not translated: {}",
+                file.display(),
+                u.line,
+                u.reason
+            );
+        }
+        match out {
+            Some(dir) => {
+                let path = dir.join("sites").join(format!("{}.toml", imported.host));
+                boilerstrip::output::write_atomic(&path, imported.toml.as_bytes(), Some(file))?;
+                eprintln!("{} -> {}", file.display(), path.display());
+            }
+            None => {
+                if files.len() > 1 {
+                    writeln!(stdout, "# ===== sites/{}.toml", imported.host)?;
+                }
+                stdout.write_all(imported.toml.as_bytes())?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -771,3 +771,32 @@ fn learn_proposes_a_site_file_that_rules_check_accepts() {
     let o = run(&["rules", "check", rules.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+#[test]
+fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ftr = tmp.path().join(".harbor.example.txt");
+    std::fs::write(
+        &ftr,
+        "body: //div[@id='story']\nstrip: //div[contains(@class,'promo')]\nstrip: //p[2]\nnext_page_link: //a[@rel='next']\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("rules");
+    let o = run(&[
+        "rules",
+        "import-ftr",
+        ftr.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_stderr_has(
+        &o,
+        ".harbor.example.txt:3: not translated: strip: XPath \"//p[2]\"",
+    );
+    assert_stderr_has(&o, ".harbor.example.txt:4: not translated: next_page_link");
+    let site = std::fs::read_to_string(out.join("sites/harbor.example.toml")).unwrap();
+    assert!(site.contains(r#"div[class*="promo"]"#), "{site}");
+    let o = run(&["rules", "check", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}

@@ -44,6 +44,17 @@ proptest! {
         }
     }
 
+    /// Any text as an ftr-site-config file: imported or reported, never a
+    /// panic, and what it yields is a valid rule file.
+    #[test]
+    fn ftr_import_never_panics(lines in proptest::collection::vec(prop_oneof![
+        "(strip|body|title|strip_id_or_class|test_url): //[a-z]{1,5}(\\[[@a-z='\" ()1,]{0,20}\\])?",
+        any::<String>(),
+    ], 0..20)) {
+        let imported = boilerstrip::rules::ftr::import("x.example.txt", &lines.join("\n"));
+        prop_assert!(boilerstrip::rules::parse_rule_file("x.toml", &imported.toml).is_ok(), "{}", imported.toml);
+    }
+
     /// HTML pages never panic and never yield words that were not in the page
     /// (list items get a `* ` marker: markup, not words).
     #[test]

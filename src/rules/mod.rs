@@ -14,6 +14,7 @@
 
 mod book;
 mod file;
+pub mod ftr;
 mod set;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
