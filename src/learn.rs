@@ -13,6 +13,9 @@ use std::collections::HashMap;
 
 /// Blocks longer than this are not considered (article paragraphs).
 const MAX_WORDS: u32 = 40;
+/// Distinct blocks a learner keeps: memory stays bounded on any site. Once
+/// full, blocks not seen before are not counted.
+pub const MAX_PHRASES: usize = 100_000;
 
 /// A phrase that repeats across pages.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,9 @@ impl Learner {
             }
             let covered = b.html.is_some_and(|h| h.selected.is_some())
                 || rules.match_block(&b.visible, b.features.words).is_some();
+            if self.counts.len() >= MAX_PHRASES && !self.counts.contains_key(&phrase) {
+                continue;
+            }
             let entry = self.counts.entry(phrase).or_insert((0, covered));
             entry.0 += 1;
         }

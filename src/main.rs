@@ -155,6 +155,16 @@ struct CleanArgs {
     /// batch finishes it without redoing work.
     #[arg(long)]
     resume: bool,
+    /// Learn each site's repeated blocks from its pages in this batch first
+    /// (as `boilerstrip learn` does) and remove them too.
+    #[arg(long)]
+    learn: bool,
+    /// With --learn: share of a site's pages a block must appear on.
+    #[arg(long, default_value_t = 0.5)]
+    learn_share: f64,
+    /// With --learn: pages a block must appear on, at least.
+    #[arg(long, default_value_t = 3)]
+    learn_pages: usize,
     /// Inputs are JSONL files (or `-`), one page per record; the output is
     /// JSONL (to -o FILE, else stdout), records in input order.
     #[arg(long)]
@@ -361,7 +371,15 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         resume: args.resume,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let summary = pipeline::run(&cleaner, &files, &config);
+    let summary = if args.learn {
+        let learn = pipeline::LearnConfig {
+            min_share: args.learn_share,
+            min_pages: args.learn_pages,
+        };
+        pipeline::run_learning(&cleaner, &files, &config, learn)
+    } else {
+        pipeline::run(&cleaner, &files, &config)
+    };
     for e in &walk_errors {
         eprintln!("failed: {e}");
     }

@@ -368,3 +368,70 @@ pub fn write_failures(out_dir: &Path, failures: &[Failure]) -> Result<(), Output
     }
     write_atomic(&path, text.as_bytes(), None)
 }
+
+/// How `--learn` learns within a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct LearnConfig {
+    /// Share of a site's pages a block must appear on.
+    pub min_share: f64,
+    /// Pages it must appear on, at least.
+    pub min_pages: usize,
+}
+
+/// Like [`run`], but site by site: the pages of each site are read once to
+/// learn the blocks they repeat (a bounded count per site), then cleaned with
+/// those blocks as an extra site rule. Pages without a site form one group.
+pub fn run_learning(
+    cleaner: &Cleaner,
+    files: &[InputFile],
+    config: &BatchConfig,
+    learn: LearnConfig,
+) -> Summary {
+    let start = Instant::now();
+    let mut groups: Vec<(Option<String>, Vec<InputFile>)> = Vec::new();
+    let mut index: HashMap<Option<String>, usize> = HashMap::new();
+    for f in files {
+        let site = config.site.clone().or_else(|| site_from_path(&f.path));
+        let k = *index.entry(site.clone()).or_insert_with(|| {
+            groups.push((site, Vec::new()));
+            groups.len() - 1
+        });
+        groups[k].1.push(f.clone());
+    }
+    let mut total = Summary::default();
+    for (site, group) in groups {
+        let mut learner = crate::learn::Learner::default();
+        for f in &group {
+            if let Ok(page) = read_page(&f.path, config.format, site.as_deref()) {
+                learner.add(cleaner, &page, site.as_deref());
+            }
+        }
+        let learned = learner.repeated(learn.min_share, learn.min_pages);
+        let host = site.clone().unwrap_or_else(|| "unknown-site".into());
+        let site_cleaner = if learned.iter().any(|l| !l.covered) && site.is_some() {
+            let toml = crate::learn::propose(&host, learner.pages(), &learned);
+            match cleaner
+                .book()
+                .with_site_file(&host, &format!("(learned for {host})"), &toml)
+            {
+                Ok(book) => Some(cleaner.with_book(book)),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        drop(learner);
+        let s = run(site_cleaner.as_ref().unwrap_or(cleaner), &group, config);
+        total.pages += s.pages;
+        total.bytes_in += s.bytes_in;
+        total.bytes_out += s.bytes_out;
+        total.fallbacks += s.fallbacks;
+        total.skipped += s.skipped;
+        total.failures.extend(s.failures);
+        for (c, n) in s.removed {
+            *total.removed.entry(c).or_default() += n;
+        }
+    }
+    total.elapsed = start.elapsed();
+    total
+}

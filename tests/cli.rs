@@ -800,3 +800,46 @@ fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
     let o = run(&["rules", "check", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+#[test]
+fn clean_learn_removes_what_a_site_repeats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("in/www.washingtonexaminer.com");
+    std::fs::create_dir_all(&site).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/washingtonexaminer.com");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, site.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let size = |dir: &Path| -> u64 { tree(dir).iter().map(|(_, b)| b.len() as u64).sum() };
+    let (plain, learned) = (tmp.path().join("plain"), tmp.path().join("learned"));
+    let input = tmp.path().join("in");
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        plain.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let o = run(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        learned.to_str().unwrap(),
+        "--learn",
+        "--learn-share",
+        "1",
+        "--learn-pages",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        size(&learned) * 2 < size(&plain),
+        "learned {} vs plain {}",
+        size(&learned),
+        size(&plain)
+    );
+}

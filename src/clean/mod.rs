@@ -218,6 +218,14 @@ impl Cleaner {
         Cleaner { book, config }
     }
 
+    /// The same configuration over another rule book.
+    pub fn with_book(&self, book: RuleBook) -> Cleaner {
+        Cleaner {
+            book,
+            config: self.config.clone(),
+        }
+    }
+
     /// What [`Cleaner::render`] writes.
     pub fn output_format(&self) -> OutputFormat {
         self.config.output

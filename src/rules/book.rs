@@ -49,7 +49,12 @@ pub struct RuleBook {
     base: Arc<RuleSet>,
     sites: HashMap<String, Arc<RuleSet>>,
     tests: Vec<SiteTestCase>,
+    /// The files it was built from, to build it again with one more site file.
+    sources: Arc<Layers>,
 }
+
+/// Rule files by layer: the default layers in order, then the site files.
+type Layers = (Vec<Vec<Source>>, Vec<(String, Source)>);
 
 /// A test case of a site file, with where it was written.
 #[derive(Debug, Clone)]
@@ -63,6 +68,7 @@ pub struct SiteTestCase {
 }
 
 /// A rule file's text with the name used in messages.
+#[derive(Debug, Clone)]
 struct Source {
     name: String,
     text: String,
@@ -98,10 +104,30 @@ impl RuleBook {
         RuleBook::build(defaults, sites)
     }
 
+    /// This book with one more site file (given as text): how rules learned
+    /// during a run are added. The file is checked like any other.
+    pub fn with_site_file(
+        &self,
+        host: &str,
+        name: &str,
+        text: &str,
+    ) -> Result<RuleBook, RulesError> {
+        let (defaults, mut sites) = (*self.sources).clone();
+        sites.push((
+            normalize_host(host).to_ascii_lowercase(),
+            Source {
+                name: name.to_string(),
+                text: text.to_string(),
+            },
+        ));
+        RuleBook::build(defaults, sites)
+    }
+
     fn build(
         defaults: Vec<Vec<Source>>,
         sites: Vec<(String, Source)>,
     ) -> Result<RuleBook, RulesError> {
+        let sources = Arc::new((defaults.clone(), sites.clone()));
         let mut problems = Vec::new();
         // Default layers: within a layer ids are unique; a later layer overrides.
         let mut base: Vec<Rule> = Vec::new();
@@ -212,6 +238,7 @@ impl RuleBook {
             base: Arc::new(compile(base)?),
             sites: compiled,
             tests,
+            sources,
         })
     }
 
