@@ -28,34 +28,59 @@ pub struct Learned {
     pub covered: bool,
 }
 
+/// An HTML element (as a selector) that holds only repeated blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedHolder {
+    /// `tag#id` or `tag.class`.
+    pub selector: String,
+    /// Pages it appears on.
+    pub pages: usize,
+}
+
 /// Counts, page by page, the short blocks of one site.
 #[derive(Debug, Default)]
 pub struct Learner {
     pages: usize,
     counts: HashMap<String, (usize, bool)>,
+    /// For HTML pages: per holder selector, the pages it was on and every
+    /// block seen inside it (a holder is proposed only if all of them repeat).
+    holders: HashMap<String, (usize, std::collections::HashSet<String>)>,
 }
 
 impl Learner {
     /// Adds one page (its blocks are counted once each).
     pub fn add(&mut self, cleaner: &Cleaner, page: &InputPage, site: Option<&str>) {
-        let rendered;
+        let rendered = match &page.body {
+            Body::Html(bytes) => cleaner.render_html(bytes, site).0,
+            Body::Text(_) => Default::default(),
+        };
         let doc = match &page.body {
             Body::Text(t) => Document::from_text(t),
-            Body::Html(bytes) => {
-                rendered = cleaner.render_html(bytes, site).0;
-                Document::from_rendered(&rendered)
-            }
+            Body::Html(_) => Document::from_rendered(&rendered),
         };
         let rules = cleaner.book().for_site(site);
         let mut seen = std::collections::HashSet::new();
+        let mut holders_here = std::collections::HashSet::new();
         for b in &doc.blocks {
-            if b.features.words == 0 || b.features.words > MAX_WORDS {
-                continue;
-            }
             let phrase = b.visible.split_whitespace().collect::<Vec<_>>().join(" ");
             let phrase = phrase
                 .trim_start_matches(['*', '-', '+', '•', ' '])
                 .to_string();
+            if let Some(h) = b.html.and_then(|h| h.holder) {
+                let selector = &rendered.holders[h as usize];
+                if self.holders.len() < MAX_PHRASES || self.holders.contains_key(selector) {
+                    let entry = self.holders.entry(selector.clone()).or_default();
+                    if holders_here.insert(selector.clone()) {
+                        entry.0 += 1;
+                    }
+                    if entry.1.len() < 1000 {
+                        entry.1.insert(phrase.clone());
+                    }
+                }
+            }
+            if b.features.words == 0 || b.features.words > MAX_WORDS {
+                continue;
+            }
             if phrase.is_empty() || !seen.insert(phrase.clone()) {
                 continue;
             }
@@ -92,6 +117,71 @@ impl Learner {
         out.sort_by(|a, b| b.pages.cmp(&a.pages).then(a.phrase.cmp(&b.phrase)));
         out
     }
+}
+
+impl Learner {
+    /// HTML elements on at least `min_share` of the pages (and `min_pages`)
+    /// all of whose blocks are repeated phrases in `learned`: elements that
+    /// hold nothing but site chrome.
+    pub fn repeated_holders(
+        &self,
+        learned: &[Learned],
+        min_share: f64,
+        min_pages: usize,
+    ) -> Vec<LearnedHolder> {
+        let need = ((self.pages as f64 * min_share).ceil() as usize).max(min_pages);
+        let repeated: std::collections::HashSet<&str> =
+            learned.iter().map(|l| l.phrase.as_str()).collect();
+        let mut out: Vec<LearnedHolder> = self
+            .holders
+            .iter()
+            .filter(|(_, (n, phrases))| {
+                *n >= need
+                    && !phrases.is_empty()
+                    && phrases
+                        .iter()
+                        .all(|p| p.is_empty() || repeated.contains(p.as_str()))
+            })
+            .map(|(s, (n, _))| LearnedHolder {
+                selector: s.clone(),
+                pages: *n,
+            })
+            .collect();
+        out.sort_by(|a, b| b.pages.cmp(&a.pages).then(a.selector.cmp(&b.selector)));
+        out
+    }
+}
+
+/// A proposed site file for `host`: the learned phrases not already covered
+/// by a rule, and (HTML) the elements that hold only repeated blocks, each
+/// with the share of pages it was seen on.
+pub fn propose_with_holders(
+    host: &str,
+    pages: usize,
+    learned: &[Learned],
+    holders: &[LearnedHolder],
+) -> String {
+    let mut s = propose(host, pages, learned);
+    if holders.is_empty() {
+        return s;
+    }
+    let id_host = host.replace(
+        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+        "-",
+    );
+    s.push_str(&format!(
+        "\n[[rule]]\nid = \"{id_host}.learned-elements\"\ncategory = \"navigation\"\ndescription = \"Elements that hold nothing but repeated blocks (learned)\"\nselectors = [\n"
+    ));
+    for h in holders {
+        let share = 100.0 * h.pages as f64 / pages.max(1) as f64;
+        let quoted = toml::Value::String(h.selector.clone()).to_string();
+        s.push_str(&format!(
+            "  {quoted},  # {}/{pages} pages ({share:.0}%)\n",
+            h.pages
+        ));
+    }
+    s.push_str("]\n");
+    s
 }
 
 /// A proposed site file for `host` from learned phrases (those not already
@@ -137,6 +227,37 @@ mod tests {
             site: None,
             bytes: body.len() as u64,
         }
+    }
+
+    #[test]
+    fn html_elements_holding_only_repeated_blocks_are_proposed() {
+        let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+        let mut learner = Learner::default();
+        for i in 0..5 {
+            let html = format!(
+                "<body><div class=masthead>Harbor Gazette daily edition</div><div class=story><p>Story {i} tells of the ferry, the bridge and the weather on the bay this week.</p><p>Printed by Harbor Press</p></div><div class=colophon><p>Harbor Gazette is printed on recycled paper</p></div></body>"
+            );
+            let page = InputPage {
+                body: Body::Html(html.clone().into_bytes()),
+                site: None,
+                bytes: html.len() as u64,
+            };
+            learner.add(&cleaner, &page, None);
+        }
+        let learned = learner.repeated(0.5, 3);
+        let holders = learner.repeated_holders(&learned, 0.5, 3);
+        let selectors: Vec<&str> = holders.iter().map(|h| h.selector.as_str()).collect();
+        assert_eq!(
+            selectors,
+            vec!["div.colophon", "div.masthead"],
+            "the story also holds its own text"
+        );
+        let toml = propose_with_holders("example.com", learner.pages(), &learned, &holders);
+        let file = parse_rule_file("learned.toml", &toml).unwrap();
+        assert_eq!(
+            file.rules[1].selectors,
+            vec!["div.colophon".to_string(), "div.masthead".to_string()]
+        );
     }
 
     #[test]

@@ -407,19 +407,22 @@ pub fn run_learning(
             }
         }
         let learned = learner.repeated(learn.min_share, learn.min_pages);
+        let holders = learner.repeated_holders(&learned, learn.min_share, learn.min_pages);
         let host = site.clone().unwrap_or_else(|| "unknown-site".into());
-        let site_cleaner = if learned.iter().any(|l| !l.covered) && site.is_some() {
-            let toml = crate::learn::propose(&host, learner.pages(), &learned);
-            match cleaner
-                .book()
-                .with_site_file(&host, &format!("(learned for {host})"), &toml)
-            {
-                Ok(book) => Some(cleaner.with_book(book)),
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
+        let site_cleaner =
+            if (learned.iter().any(|l| !l.covered) || !holders.is_empty()) && site.is_some() {
+                let toml =
+                    crate::learn::propose_with_holders(&host, learner.pages(), &learned, &holders);
+                match cleaner
+                    .book()
+                    .with_site_file(&host, &format!("(learned for {host})"), &toml)
+                {
+                    Ok(book) => Some(cleaner.with_book(book)),
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
         drop(learner);
         let s = run(site_cleaner.as_ref().unwrap_or(cleaner), &group, config);
         total.pages += s.pages;

@@ -30,6 +30,9 @@ pub struct Rendered {
     pub url: Option<String>,
     /// `<html lang>`.
     pub lang: Option<String>,
+    /// Selectors of block elements that hold lines (`div.newsletter`,
+    /// `section#comments`), referred to by [`LineInfo::holder`].
+    pub holders: Vec<String>,
 }
 
 /// What the renderer knows about one line beyond its text.
@@ -43,6 +46,9 @@ pub struct LineInfo {
     pub heading: u8,
     /// The line is inside a `<blockquote>`.
     pub quote: bool,
+    /// The innermost block element around the line that has an id or a
+    /// class, as a CSS selector: an index into [`Rendered::holders`].
+    pub holder: Option<u32>,
     /// The block elements holding the line, innermost first (ids unique
     /// within the page, 0 where there are fewer): which lines share a
     /// container.
@@ -130,6 +136,23 @@ fn is_skipped(name: &str) -> bool {
     )
 }
 
+/// `tag#id`, else `tag.class` (the first class), for an element that has
+/// either and whose names are plain enough to write as a selector.
+fn holder_selector(name: &str, el: &scraper::node::Element) -> Option<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    if let Some(id) = el.attr("id").filter(|id| plain(id)) {
+        return Some(format!("{name}#{id}"));
+    }
+    el.classes()
+        .find(|c| plain(c))
+        .map(|c| format!("{name}.{c}"))
+}
+
 /// The level of a heading element.
 fn heading_level(name: &str) -> Option<u8> {
     match name.as_bytes() {
@@ -197,6 +220,9 @@ struct Renderer {
     quotes: usize,
     /// Ids of the open block elements, outermost first.
     open_blocks: Vec<u32>,
+    /// For each open block element, its selector's index in `out.holders`
+    /// when it has an id or a class.
+    open_holders: Vec<Option<u32>>,
     next_block_id: u32,
     line: String,
     link_chars: u32,
@@ -233,6 +259,7 @@ impl Renderer {
                 selected,
                 heading: self.heading,
                 quote: self.quotes > 0,
+                holder: self.open_holders.iter().rev().find_map(|h| *h),
                 containers: {
                     let mut c = [0u32; CONTAINER_DEPTH];
                     for (slot, id) in c.iter_mut().zip(self.open_blocks.iter().rev()) {
@@ -257,6 +284,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
         out: Rendered::default(),
         quotes: 0,
         open_blocks: Vec::new(),
+        open_holders: Vec::new(),
         next_block_id: 1,
         line: String::new(),
         link_chars: 0,
@@ -305,6 +333,11 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                             r.flush(selected.map(|s| s.1));
                             r.open_blocks.push(r.next_block_id);
                             r.next_block_id += 1;
+                            let holder = holder_selector(name, el).map(|sel| {
+                                r.out.holders.push(sel);
+                                (r.out.holders.len() - 1) as u32
+                            });
+                            r.open_holders.push(holder);
                             if name == "li" {
                                 r.line.push_str("* ");
                             }
@@ -337,6 +370,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                     } else if is_block(name) {
                         r.flush(selected.map(|s| s.1));
                         r.open_blocks.pop();
+                        r.open_holders.pop();
                         r.quotes -= (name == "blockquote" && r.quotes > 0) as usize;
                         in_h1 &= name != "h1";
                     }
