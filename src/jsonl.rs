@@ -148,6 +148,37 @@ pub(crate) fn run_ordered<T: Send>(
     Ok(summary)
 }
 
+/// Puts a cleaned page into an output record: the rendered text in
+/// `text_field`, and with `--output json` the page's metadata and removals as
+/// fields of the record (not as a JSON string inside it).
+pub(crate) fn insert_output(
+    cleaner: &Cleaner,
+    cleaned: &crate::clean::Cleaned,
+    record: &mut Map<String, Value>,
+    text_field: &str,
+) {
+    if cleaner.output_format() == crate::clean::OutputFormat::Json {
+        if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&cleaner.render(cleaned)) {
+            for (k, v) in fields {
+                match k.as_str() {
+                    "text" => {
+                        record.insert(text_field.to_string(), v);
+                    }
+                    "url" if record.contains_key("url") => {}
+                    _ => {
+                        record.insert(k, v);
+                    }
+                }
+            }
+        }
+    } else {
+        record.insert(
+            text_field.to_string(),
+            Value::String(cleaner.render(cleaned)),
+        );
+    }
+}
+
 fn clean_record(
     cleaner: &Cleaner,
     line: usize,
@@ -189,10 +220,9 @@ fn clean_record(
             ));
         }
     };
-    let out = cleaner.render(&cleaned);
-    let bytes_out = out.len() as u64;
+    let bytes_out = cleaned.text.len() as u64;
     record.remove(&config.html_field);
-    record.insert(config.text_field.clone(), Value::String(out));
+    insert_output(cleaner, &cleaned, &mut record, &config.text_field);
     if config.stats {
         let mut removed: BTreeMap<&str, u64> = BTreeMap::new();
         for r in &cleaned.removals {

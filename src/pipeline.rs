@@ -242,12 +242,13 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  eta {eta}",
+                "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  ETA {eta}",
             )
             .expect("valid template"),
         );
         bar
     });
+    let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let work = |(index, (f, out)): (usize, (&InputFile, &Result<PathBuf, String>))| -> Tally {
         let mut t = Tally::default();
         let result = match out {
@@ -281,6 +282,10 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
             ));
         }
         if let Some(bar) = &bar {
+            let done =
+                bytes_done.fetch_add(t.bytes_in, std::sync::atomic::Ordering::Relaxed) + t.bytes_in;
+            let secs = start.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{:.1} MB/s", done as f64 / 1e6 / secs));
             bar.inc(1);
         }
         t

@@ -273,7 +273,7 @@ fn clean_response(
             .map(|u| normalize_host(u).to_ascii_lowercase())
     });
     let cleaned = cleaner.clean_html(body, site.as_deref());
-    let text = cleaner.render(&cleaned);
+    let bytes_out = cleaned.text.len() as u64;
     let mut out = serde_json::Map::new();
     out.insert(
         config.id_field.clone(),
@@ -286,8 +286,7 @@ fn clean_response(
     if let Some(t) = &cleaned.title {
         out.insert("title".into(), Value::String(t.clone()));
     }
-    let bytes_out = text.len() as u64;
-    out.insert(config.text_field.clone(), Value::String(text));
+    crate::jsonl::insert_output(cleaner, &cleaned, &mut out, &config.text_field);
     if config.stats {
         let mut removed = serde_json::Map::new();
         for r in &cleaned.removals {

@@ -843,3 +843,59 @@ fn clean_learn_removes_what_a_site_repeats() {
         size(&plain)
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_clear_error_not_a_panic() {
+    let page = fixtures().join("seed-003_64706d191d4acd2b/input.txt");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = bin()
+        .args(["clean", page.to_str().unwrap()])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_stderr_has(&o, "No space left on device");
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn jsonl_with_json_output_puts_metadata_in_the_record() {
+    use std::io::Write;
+    let html = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/news-article/input.html"),
+    )
+    .unwrap();
+    let mut child = bin()
+        .args(["clean", "--jsonl", "-", "--output", "json", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = serde_json::json!({"id": "x", "url": "https://www.harborgazette.example/ferry", "html": html}).to_string();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{line}\n").as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        r["title"],
+        "Harbor ferry to run every twenty minutes from March"
+    );
+    assert_eq!(r["url"], "https://www.harborgazette.example/ferry");
+    assert!(r["text"].as_str().unwrap().starts_with("The harbor ferry"));
+    assert!(
+        r["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["rule"] == "html.asides")
+    );
+    assert!(r.get("html").is_none());
+}
