@@ -12,7 +12,6 @@ use crate::clean::Cleaner;
 use crate::rules::normalize_host;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
 /// Field names and options of a JSONL run.
@@ -224,15 +223,7 @@ fn clean_record(
     record.remove(&config.html_field);
     insert_output(cleaner, &cleaned, &mut record, &config.text_field);
     if config.stats {
-        let mut removed: BTreeMap<&str, u64> = BTreeMap::new();
-        for r in &cleaned.removals {
-            *removed.entry(r.category.name()).or_default() += 1;
-        }
-        let removed: Map<String, Value> = removed
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.into()))
-            .collect();
-        record.insert("removed".into(), Value::Object(removed));
+        record.insert("removed".into(), cleaned.removed_counts());
     }
     Ok((
         Value::Object(record).to_string(),

@@ -165,10 +165,7 @@ pub fn propose_with_holders(
     if holders.is_empty() {
         return s;
     }
-    let id_host = host.replace(
-        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'),
-        "-",
-    );
+    let id_host = crate::rules::id_prefix(host);
     s.push_str(&format!(
         "\n[[rule]]\nid = \"{id_host}.learned-elements\"\ncategory = \"navigation\"\ndescription = \"Elements that hold nothing but repeated blocks (learned)\"\nselectors = [\n"
     ));
@@ -201,7 +198,7 @@ pub fn propose(host: &str, pages: usize, learned: &[Learned]) -> String {
     }
     s.push_str(&format!(
         "\n[[rule]]\nid = \"{}.learned\"\ncategory = \"navigation\"\ndescription = \"Blocks repeated across the site's pages (learned)\"\nphrases = [\n",
-        host.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-")
+        crate::rules::id_prefix(host)
     ));
     for l in fresh {
         let share = 100.0 * l.pages as f64 / pages.max(1) as f64;

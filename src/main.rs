@@ -3,7 +3,7 @@
 //! rule-file errors (nothing was cleaned).
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::clean::{Cleaner, Config, OutputFormat, RemovedBy};
+use boilerstrip::clean::{Cleaner, Config, OutputFormat};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
@@ -566,22 +566,15 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     for b in &doc.blocks {
         let removal = removals.next_if(|r| r.line == b.line);
         if args.json {
-            let mut v =
-                serde_json::json!({"line": b.line, "text": b.text, "kept": removal.is_none()});
-            if let Some(r) = removal {
-                v["category"] = r.category.name().into();
-                match &r.by {
-                    RemovedBy::Rule(i) => {
-                        let rule = &cleaned.rules.rules()[*i];
-                        v["rule"] = rule.id.clone().into();
-                        v["origin"] = rule.origin.to_string().into();
-                    }
-                    RemovedBy::Detector { name, score } => {
-                        v["detector"] = (*name).into();
-                        v["score"] = (*score as f64).into();
-                    }
+            let v = match removal {
+                Some(r) => {
+                    let mut v = cleaned.removal_json(r);
+                    v["kept"] = false.into();
+                    v["text"] = b.text.into();
+                    v
                 }
-            }
+                None => serde_json::json!({"line": b.line, "text": b.text, "kept": true}),
+            };
             writeln!(out, "{v}")?;
             continue;
         }

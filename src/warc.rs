@@ -288,14 +288,7 @@ fn clean_response(
     }
     crate::jsonl::insert_output(cleaner, &cleaned, &mut out, &config.text_field);
     if config.stats {
-        let mut removed = serde_json::Map::new();
-        for r in &cleaned.removals {
-            let n = removed
-                .entry(r.category.name())
-                .or_insert(Value::from(0u64));
-            *n = Value::from(n.as_u64().unwrap_or(0) + 1);
-        }
-        out.insert("removed".into(), Value::Object(removed));
+        out.insert("removed".into(), cleaned.removed_counts());
     }
     Ok((Value::Object(out).to_string(), body.len() as u64, bytes_out))
 }

@@ -151,6 +151,34 @@ impl Cleaned {
         }
     }
 
+    /// A removal as JSON: `{line, category, text}` and either `{rule,
+    /// origin}` or `{detector, score}`.
+    pub fn removal_json(&self, r: &Removal) -> serde_json::Value {
+        let mut v =
+            serde_json::json!({"line": r.line, "category": r.category.name(), "text": r.text});
+        match &r.by {
+            RemovedBy::Rule(i) => {
+                let rule = &self.rules.rules()[*i];
+                v["rule"] = rule.id.clone().into();
+                v["origin"] = rule.origin.to_string().into();
+            }
+            RemovedBy::Detector { name, score } => {
+                v["detector"] = (*name).into();
+                v["score"] = (*score as f64).into();
+            }
+        }
+        v
+    }
+
+    /// Blocks removed per category, as a JSON object.
+    pub fn removed_counts(&self) -> serde_json::Value {
+        let mut counts: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for r in &self.removals {
+            *counts.entry(r.category.name()).or_default() += 1;
+        }
+        serde_json::json!(counts)
+    }
+
     /// The rule id or detector name of a removal.
     pub fn reason_id(&self, r: &Removal) -> &str {
         match &r.by {
@@ -285,25 +313,7 @@ impl Cleaner {
                 let removed: Vec<serde_json::Value> = cleaned
                     .removals
                     .iter()
-                    .map(|r| {
-                        let mut v = serde_json::json!({
-                            "line": r.line,
-                            "category": r.category.name(),
-                            "text": r.text,
-                        });
-                        match &r.by {
-                            RemovedBy::Rule(i) => {
-                                let rule = &cleaned.rules.rules()[*i];
-                                v["rule"] = rule.id.clone().into();
-                                v["origin"] = rule.origin.to_string().into();
-                            }
-                            RemovedBy::Detector { name, score } => {
-                                v["detector"] = (*name).into();
-                                v["score"] = (*score as f64).into();
-                            }
-                        }
-                        v
-                    })
+                    .map(|r| cleaned.removal_json(r))
                     .collect();
                 let v = serde_json::json!({
                     "title": cleaned.title,

@@ -102,38 +102,21 @@ pub fn import(file_name: &str, text: &str) -> Imported {
             untranslated.len()
         );
     }
-    let id_host = host.replace(
-        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'),
-        "-",
+    let id_host = crate::rules::id_prefix(&host);
+    push_selector_rule(
+        &mut toml,
+        &format!("{id_host}.ftr-strip"),
+        "navigation",
+        "Elements the ftr-site-config file strips",
+        &strip,
     );
-    if !strip.is_empty() {
-        let _ = write!(
-            toml,
-            "\n[[rule]]\nid = \"{id_host}.ftr-strip\"\ncategory = \"navigation\"\ndescription = \"Elements the ftr-site-config file strips\"\nselectors = [\n"
-        );
-        for (css, line) in &strip {
-            let _ = writeln!(
-                toml,
-                "  {},  # ftr line {line}",
-                toml::Value::String(css.clone())
-            );
-        }
-        toml.push_str("]\n");
-    }
-    if !body.is_empty() {
-        let _ = write!(
-            toml,
-            "\n[[rule]]\nid = \"{id_host}.ftr-body\"\ncategory = \"keep\"\ndescription = \"The article body the ftr-site-config file names: protected\"\nselectors = [\n"
-        );
-        for (css, line) in &body {
-            let _ = writeln!(
-                toml,
-                "  {},  # ftr line {line}",
-                toml::Value::String(css.clone())
-            );
-        }
-        toml.push_str("]\n");
-    }
+    push_selector_rule(
+        &mut toml,
+        &format!("{id_host}.ftr-body"),
+        "keep",
+        "The article body the ftr-site-config file names: protected",
+        &body,
+    );
     for url in &tests {
         let _ = write!(
             toml,
@@ -150,6 +133,32 @@ pub fn import(file_name: &str, text: &str) -> Imported {
         toml,
         untranslated,
     }
+}
+
+/// Appends a selector rule (if there are selectors), each selector with the
+/// ftr line it came from.
+fn push_selector_rule(
+    toml: &mut String,
+    id: &str,
+    category: &str,
+    description: &str,
+    selectors: &[(String, usize)],
+) {
+    if selectors.is_empty() {
+        return;
+    }
+    let _ = write!(
+        toml,
+        "\n[[rule]]\nid = \"{id}\"\ncategory = \"{category}\"\ndescription = \"{description}\"\nselectors = [\n"
+    );
+    for (css, line) in selectors {
+        let _ = writeln!(
+            toml,
+            "  {},  # ftr line {line}",
+            toml::Value::String(css.clone())
+        );
+    }
+    toml.push_str("]\n");
 }
 
 /// Translates the XPath forms sites use into CSS; `None` when it has no

@@ -25,6 +25,15 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A host written as the start of a rule id (`example.com` stays,
+/// other characters become `-`).
+pub fn id_prefix(host: &str) -> String {
+    host.replace(
+        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+        "-",
+    )
+}
+
 /// What kind of boilerplate a rule (or detector) removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
