@@ -899,3 +899,24 @@ fn jsonl_with_json_output_puts_metadata_in_the_record() {
     );
     assert!(r.get("html").is_none());
 }
+
+#[test]
+fn allow_failures_exits_0_but_still_reports() {
+    use std::io::Write;
+    let mut child = bin()
+        .args(["clean", "--jsonl", "-", "--allow-failures"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"not json\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_stderr_has(&o, "failed: -:1: not JSON");
+}
