@@ -377,6 +377,28 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_input_tree_is_not_read_by_default() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.txt"),
+            "not a page of this batch",
+        )
+        .unwrap();
+        let tree = tempfile::tempdir().unwrap();
+        std::fs::write(tree.path().join("page.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            tree.path().join("link.txt"),
+        )
+        .unwrap();
+        let (files, errors) = collect(&[tree.path().to_path_buf()], false);
+        assert!(errors.is_empty());
+        let rels: Vec<_> = files.iter().map(|f| f.rel.clone()).collect();
+        assert_eq!(rels, vec![PathBuf::from("page.txt")]);
+    }
+
     #[test]
     fn directories_are_walked_in_order_with_relative_paths() {
         let tmp = tempfile::tempdir().unwrap();
