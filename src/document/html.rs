@@ -327,6 +327,8 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                     }
                     match name {
                         "br" => r.flush(selected.map(|s| s.1)),
+                        // A table row is one line; its cells are spaced apart.
+                        "td" | "th" => r.space = true,
                         "a" => link_depth += 1,
                         "img" => {}
                         _ if is_block(name) => {
