@@ -27,6 +27,24 @@ fn line_diff(expected: &str, got: &str) -> String {
 
 /// Cleans every fixture's `input.txt` and compares it with `expected.txt`
 /// (and, where present, the `--plain` output with `expected-plain.txt`).
+/// The case folders under `fixtures/<kind>`, sorted; at least `min` of them.
+fn cases(kind: &str, min: usize) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(kind);
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= min,
+        "fixtures missing under {}",
+        root.display()
+    );
+    cases
+}
+
 #[test]
 fn text_fixtures() {
     let verbatim = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
@@ -37,17 +55,7 @@ fn text_fixtures() {
             ..Config::default()
         },
     );
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    assert!(
-        cases.len() >= 11,
-        "fixtures missing under {}",
-        root.display()
-    );
+    let cases = cases("text", 11);
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read_to_string(case.join("input.txt")).unwrap();
@@ -83,17 +91,7 @@ fn text_fixtures() {
 #[test]
 fn html_fixtures() {
     let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    assert!(
-        cases.len() >= 2,
-        "fixtures missing under {}",
-        root.display()
-    );
+    let cases = cases("html", 2);
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read(case.join("input.html")).unwrap();

@@ -171,21 +171,40 @@ pub fn xpath_to_css(xpath: &str) -> Option<String> {
     Some(alternatives.join(", "))
 }
 
+/// The characters of `s` outside quotes, each with the bracket and
+/// parenthesis depth before it.
+fn outside_quotes(s: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ {
+    let (mut depth, mut quote) = (0i32, None);
+    s.char_indices().filter_map(move |(i, c)| match (quote, c) {
+        (Some(q), c) if c == q => {
+            quote = None;
+            None
+        }
+        (Some(_), _) => None,
+        (None, '\'' | '"') => {
+            quote = Some(c);
+            None
+        }
+        (None, c) => {
+            let before = depth;
+            match c {
+                '[' | '(' => depth += 1,
+                ']' | ')' => depth -= 1,
+                _ => {}
+            }
+            Some((i, c, before))
+        }
+    })
+}
+
 /// Splits on `sep` outside brackets, parentheses and quotes.
 fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let (mut depth, mut quote, mut start, mut parts) = (0i32, None, 0, Vec::new());
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[' | '(') => depth += 1,
-            (None, ']' | ')') => depth -= 1,
-            (None, c) if c == sep && depth == 0 => {
-                parts.push(&s[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c, depth) in outside_quotes(s) {
+        if c == sep && depth == 0 {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
         }
     }
     parts.push(&s[start..]);
@@ -225,19 +244,9 @@ fn path_to_css(path: &str) -> Option<String> {
 }
 
 fn step_end(s: &str) -> usize {
-    let (mut depth, mut quote) = (0i32, None);
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[' | '(') => depth += 1,
-            (None, ']' | ')') => depth -= 1,
-            (None, '/') if depth == 0 => return i,
-            _ => {}
-        }
-    }
-    s.len()
+    outside_quotes(s)
+        .find(|&(_, c, depth)| c == '/' && depth == 0)
+        .map_or(s.len(), |(i, _, _)| i)
 }
 
 fn step_to_css(step: &str) -> Option<String> {
@@ -274,45 +283,20 @@ fn step_to_css(step: &str) -> Option<String> {
 
 /// The offset of the `]` that closes a predicate whose `[` was just passed.
 fn closing_bracket(s: &str) -> Option<usize> {
-    let (mut depth, mut quote) = (0i32, None);
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[' | '(') => depth += 1,
-            (None, ')') => depth -= 1,
-            (None, ']') if depth == 0 => return Some(i),
-            (None, ']') => depth -= 1,
-            _ => {}
-        }
-    }
-    None
+    outside_quotes(s)
+        .find(|&(_, c, depth)| c == ']' && depth == 0)
+        .map(|(i, _, _)| i)
 }
 
 fn split_and(s: &str) -> Vec<&str> {
     // ` and ` outside quotes and parentheses.
     let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None, 0);
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i] as char;
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => depth -= 1,
-            (None, ' ') if depth == 0 && s[i..].starts_with(" and ") => {
-                parts.push(&s[start..i]);
-                i += 5;
-                start = i;
-                continue;
-            }
-            _ => {}
+    let mut start = 0;
+    for (i, c, depth) in outside_quotes(s) {
+        if c == ' ' && depth == 0 && i >= start && s[i..].starts_with(" and ") {
+            parts.push(&s[start..i]);
+            start = i + " and ".len();
         }
-        i += 1;
     }
     parts.push(&s[start..]);
     parts
