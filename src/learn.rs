@@ -165,20 +165,40 @@ pub fn propose_with_holders(
     if holders.is_empty() {
         return s;
     }
-    let id_host = crate::rules::id_prefix(host);
+    let items: Vec<(&str, usize)> = holders
+        .iter()
+        .map(|h| (h.selector.as_str(), h.pages))
+        .collect();
+    push_rule(
+        &mut s,
+        &format!("{}.learned-elements", crate::rules::id_prefix(host)),
+        "Elements that hold nothing but repeated blocks (learned)",
+        "selectors",
+        &items,
+        pages,
+    );
+    s
+}
+
+/// Appends a learned rule: its phrases or selectors, each with the number
+/// and share of pages it was seen on.
+fn push_rule(
+    s: &mut String,
+    id: &str,
+    description: &str,
+    key: &str,
+    items: &[(&str, usize)],
+    pages: usize,
+) {
     s.push_str(&format!(
-        "\n[[rule]]\nid = \"{id_host}.learned-elements\"\ncategory = \"navigation\"\ndescription = \"Elements that hold nothing but repeated blocks (learned)\"\nselectors = [\n"
+        "\n[[rule]]\nid = \"{id}\"\ncategory = \"navigation\"\ndescription = \"{description}\"\n{key} = [\n"
     ));
-    for h in holders {
-        let share = 100.0 * h.pages as f64 / pages.max(1) as f64;
-        let quoted = toml::Value::String(h.selector.clone()).to_string();
-        s.push_str(&format!(
-            "  {quoted},  # {}/{pages} pages ({share:.0}%)\n",
-            h.pages
-        ));
+    for (item, n) in items {
+        let share = 100.0 * *n as f64 / pages.max(1) as f64;
+        let quoted = toml::Value::String(item.to_string()).to_string();
+        s.push_str(&format!("  {quoted},  # {n}/{pages} pages ({share:.0}%)\n"));
     }
     s.push_str("]\n");
-    s
 }
 
 /// A proposed site file for `host` from learned phrases (those not already
@@ -196,19 +216,15 @@ pub fn propose(host: &str, pages: usize, learned: &[Learned]) -> String {
         s.push_str("# Nothing new to propose.\n");
         return s;
     }
-    s.push_str(&format!(
-        "\n[[rule]]\nid = \"{}.learned\"\ncategory = \"navigation\"\ndescription = \"Blocks repeated across the site's pages (learned)\"\nphrases = [\n",
-        crate::rules::id_prefix(host)
-    ));
-    for l in fresh {
-        let share = 100.0 * l.pages as f64 / pages.max(1) as f64;
-        let quoted = toml::Value::String(l.phrase.clone()).to_string();
-        s.push_str(&format!(
-            "  {quoted},  # {}/{pages} pages ({share:.0}%)\n",
-            l.pages
-        ));
-    }
-    s.push_str("]\n");
+    let items: Vec<(&str, usize)> = fresh.iter().map(|l| (l.phrase.as_str(), l.pages)).collect();
+    push_rule(
+        &mut s,
+        &format!("{}.learned", crate::rules::id_prefix(host)),
+        "Blocks repeated across the site's pages (learned)",
+        "phrases",
+        &items,
+        pages,
+    );
     s
 }
 
