@@ -276,10 +276,142 @@ impl Renderer {
     }
 }
 
+/// Deepest element nesting kept: html5ever's tree builder works in time
+/// quadratic in depth (50 000 nested `<div>`s take seconds), so tags opened
+/// deeper than this are dropped before parsing, with their closing tags;
+/// their text stays, in the element around them. Real pages stay far below.
+pub const MAX_DEPTH: usize = 1000;
+
+/// Elements that need no closing tag.
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+    )
+}
+
+/// Elements whose closing tag pages often leave out (their nesting does not
+/// grow without bound).
+fn closes_itself(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"optgroup"
+    )
+}
+
+/// The page with tags nested deeper than [`MAX_DEPTH`] taken out, or the page
+/// itself when it is not that deep (the usual case: no copy).
+pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    // (start, end) of tags to drop.
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    let (mut depth, mut dropped) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let start = i + off;
+        let rest = &b[start..];
+        if rest.starts_with(b"<!--") {
+            i = memchr::memmem::find(&rest[4..], b"-->").map_or(b.len(), |e| start + 4 + e + 3);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + 1 + closing as usize;
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        let name = b[name_start..name_start + name_len].to_ascii_lowercase();
+        // The tag's end, passing over quoted attribute values.
+        let mut j = name_start + name_len;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (Some(q), c) if c == q => quote = None,
+                (None, b'"' | b'\'') => quote = Some(b[j]),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let end = (j + 1).min(b.len());
+        let self_closing = b[..end].ends_with(b"/>");
+        if matches!(
+            name.as_slice(),
+            b"script" | b"style" | b"textarea" | b"title"
+        ) && !closing
+        {
+            // Raw text: skip to its closing tag.
+            let close = format!("</{}", String::from_utf8_lossy(&name));
+            let lower: Vec<u8> = b[end..].iter().map(u8::to_ascii_lowercase).collect();
+            i = memchr::memmem::find(&lower, close.as_bytes()).map_or(b.len(), |e| end + e);
+            continue;
+        }
+        if !is_void(&name) && !closes_itself(&name) && !self_closing {
+            if closing {
+                if dropped > 0 {
+                    dropped -= 1;
+                    drop.push((start, end));
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if depth >= MAX_DEPTH {
+                dropped += 1;
+                drop.push((start, end));
+            } else {
+                depth += 1;
+            }
+        }
+        i = end;
+    }
+    if drop.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for (s, e) in drop {
+        out.push_str(&html[at..s]);
+        at = e;
+    }
+    out.push_str(&html[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Renders a page. `select` names the selector rule, if any, that an element
 /// matches; the lines inside the outermost matched element carry it.
 pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&cap_depth(html));
     let mut r = Renderer {
         out: Rendered::default(),
         quotes: 0,
