@@ -212,3 +212,23 @@ fn learned_site_rules_raise_f1_on_a_real_site() {
     eprintln!("washingtonexaminer.com: F1 {before:.3} -> {after:.3}");
     assert!(after > before + 0.2, "F1 {before:.3} -> {after:.3}");
 }
+
+/// A page with no article (a gallery index) falls back to the page cleaned by
+/// rules alone, and says so.
+#[test]
+fn a_page_without_an_article_falls_back_and_says_so() {
+    let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+    let page = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/no-article/input.html"),
+    )
+    .unwrap();
+    let cleaned = cleaner.clean_html(&page, None);
+    assert!(cleaned.fallback);
+    assert!(cleaned.text.contains("Storm damage on the north pier"));
+    assert!(!cleaned.text.contains("Next") && !cleaned.text.contains("©"));
+    let news = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/news-article/input.html"),
+    )
+    .unwrap();
+    assert!(!cleaner.clean_html(&news, None).fallback);
+}
