@@ -27,10 +27,11 @@ static REPORTED_SPEECH: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) const NAME: &str = "embedded-post";
 
 pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
+    let attribution: &Regex = &ATTRIBUTION;
     for i in 0..page.blocks.len() {
         let b = &page.blocks[i];
         let t = b.visible.trim();
-        if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !ATTRIBUTION.is_match(t)
+        if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !attribution.is_match(t)
         {
             continue;
         }

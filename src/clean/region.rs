@@ -172,6 +172,10 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
             continue;
         }
         let b = &page.blocks[i];
+        if b.features.words > 20 {
+            // Body text, not a headline or a byline.
+            return None;
+        }
         let byline = BYLINE.is_match(b.visible.trim());
         if b.features.is_heading_like() && b.features.words >= 4 && !byline {
             return Some(i);
@@ -187,12 +191,14 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
 /// Bylines, datelines and timestamps: not headlines.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)^(?:by|posted|updated|published|written by|last updated)\b",
-        r"|\d{1,2}:\d{2}",
-        r"|\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}",
-        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
-        r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
-        r"|@\w",
+        // ASCII word boundaries: the Unicode ones make the regex engine
+        // leave its fast automaton.
+        r"(?i)^(?:by|posted|updated|published|written by|last updated)(?-u:\b)",
+        r"|[0-9]{1,2}:[0-9]{2}",
+        r"|[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? [0-9]{1,2}(?-u:\b)",
+        r"|(?-u:\b)[0-9]{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?-u:\b)",
+        r"|@[A-Za-z0-9_]",
     ))
     .expect("valid regex")
 });
