@@ -451,6 +451,9 @@ impl Cleaner {
         // 4. sections, teasers, repeated titles
         apply_section_rules(&mut page, start, end);
         teasers::remove_cards(&mut page, start);
+        if is_html {
+            teasers::remove_card_lists(&mut page);
+        }
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
         finish(&page, rules.clone(), fallback, &self.config)
@@ -672,6 +675,54 @@ mod tests {
             r.iter().filter(|(_, id)| *id == "teaser-card").count(),
             4,
             "{r:?}"
+        );
+    }
+
+    /// An HTML page whose article is followed by a list of cards, each a
+    /// linked title, a byline link, a date and a blurb.
+    fn page_with_cards(card_blurb: &str) -> String {
+        let card = |n: u32| {
+            format!(
+                r#"<li class="card"><div class="img"><a href="/s{n}"><img src="/i{n}.jpg"></a></div>
+<div class="info"><h5><a href="/s{n}">Harbour ferry number {n} returns after a long winter refit</a></h5>
+<div class="by"><a href="/a{n}">Ann Smith</a></div><time>Tuesday November 19, 2019</time>
+<div class="blurb">{card_blurb}</div></div></li>"#
+            )
+        };
+        format!(
+            r#"<html><body><nav><a href="/">Home</a></nav><article><h1>Rail operator adds trains</h1>
+<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{P4}</p></article>
+<section><h4>Across the region</h4><ul class="cards">{}{}{}{}</ul></section></body></html>"#,
+            card(1),
+            card(2),
+            card(3),
+            card(4)
+        )
+    }
+
+    #[test]
+    fn lists_of_teaser_cards_go_whole_with_their_heading() {
+        let html = page_with_cards(
+            "The ferry carried more passengers than ever last summer, the operator said.",
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert_eq!(c.text, format!("{P1}\n\n{P2}\n\n{P3}\n\n{P4}\n"));
+        let r = reasons(&c);
+        assert!(r.contains(&("Across the region", "card-list")), "{r:?}");
+        assert!(r.contains(&("Ann Smith", "card-list")), "{r:?}");
+    }
+
+    #[test]
+    fn linked_sections_with_long_text_are_not_cards() {
+        // The same list, but every item holds several paragraphs' worth of
+        // text: an article's own sections, not teasers.
+        let long = [P1, P2, P3, P4, P1, P2].join(" ");
+        let html = page_with_cards(&long);
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert!(
+            !reasons(&c).iter().any(|(_, id)| *id == "card-list"),
+            "{:?}",
+            reasons(&c)
         );
     }
 }

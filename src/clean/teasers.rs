@@ -173,3 +173,103 @@ pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
         }
     }
 }
+
+/// Fewest linked titles that make a list of teaser cards.
+const MIN_CARDS: usize = 3;
+/// Most words a card may hold besides its title (a byline, a date, a blurb).
+const MAX_CARD_WORDS: u32 = 120;
+
+/// A line that reads as a teaser's title: a few words, nearly all link text.
+fn is_linked_title(b: &crate::document::Block<'_>) -> bool {
+    let Some(h) = b.html else { return false };
+    let f = b.features;
+    (3..=30).contains(&f.words) && !h.quote && (h.link_chars + f.words) * 10 >= f.chars * 9
+}
+
+/// The nearest element that holds both lines (among the few each remembers).
+fn shared_container(a: &crate::document::Block<'_>, b: &crate::document::Block<'_>) -> Option<u32> {
+    let (a, b) = (a.html?.containers, b.html?.containers);
+    a.into_iter().find(|&id| id != 0 && b.contains(&id))
+}
+
+/// The element of a card: the child of `list` that holds the title line.
+fn card_of(b: &crate::document::Block<'_>, list: u32) -> Option<u32> {
+    let c = b.html?.containers;
+    let p = c.iter().position(|&id| id == list)?;
+    (p > 0).then(|| c[p - 1])
+}
+
+/// HTML pages: a list of teaser cards (elements side by side in one list,
+/// each a linked title with a byline, a date or a blurb) goes whole, with
+/// the heading just above it. Every line from the first card to the last
+/// must lie in a card: teasers woven between an article's paragraphs are
+/// left to the other detectors. Cards are told apart from an article's
+/// linked sub-headings by size: a card holds at most a blurb.
+pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
+    let blocks = page.blocks;
+    let titles: Vec<usize> = (0..blocks.len())
+        .filter(|&i| page.marks[i] != Mark::Protected && is_linked_title(&blocks[i]))
+        .collect();
+    let holds = |i: usize, el: u32| blocks[i].html.is_some_and(|h| h.containers.contains(&el));
+    let mut t = 0;
+    while t + 1 < titles.len() {
+        let list = shared_container(&blocks[titles[t]], &blocks[titles[t + 1]]);
+        let Some((list, card)) = list.and_then(|l| Some((l, card_of(&blocks[titles[t]], l)?)))
+        else {
+            t += 1;
+            continue;
+        };
+        // (title line, card element) of each card. A second link inside a
+        // card (a byline) belongs to it; anything between cards ends the run.
+        let mut run = vec![(titles[t], card)];
+        let mut u = t + 1;
+        while u < titles.len() {
+            let (last, last_card) = run[run.len() - 1];
+            let Some(next_card) = card_of(&blocks[titles[u]], list) else {
+                break;
+            };
+            if !(last + 1..titles[u]).all(|i| holds(i, last_card) || holds(i, next_card)) {
+                break;
+            }
+            if next_card != last_card {
+                run.push((titles[u], next_card));
+            }
+            u += 1;
+        }
+        if run.len() < MIN_CARDS {
+            t += 1;
+            continue;
+        }
+        let (t0, c0) = run[0];
+        let first = (0..=t0)
+            .rev()
+            .take_while(|&i| holds(i, c0))
+            .last()
+            .unwrap_or(t0);
+        let (tn, cn) = run[run.len() - 1];
+        let last = (tn..blocks.len())
+            .take_while(|&i| holds(i, cn))
+            .last()
+            .unwrap_or(tn);
+        let small = run.iter().all(|&(_, card)| {
+            let words: u32 = (first..=last)
+                .filter(|&i| holds(i, card))
+                .map(|i| blocks[i].features.words)
+                .sum();
+            words <= MAX_CARD_WORDS
+        });
+        if small {
+            let by = By::Detector("card-list", run.len() as f32);
+            for i in first..=last {
+                page.reclassify(i, Category::Teasers, by);
+            }
+            if first > 0
+                && blocks[first - 1].features.is_heading_like()
+                && blocks[first - 1].features.words <= 6
+            {
+                page.reclassify(first - 1, Category::Teasers, by);
+            }
+        }
+        t = u;
+    }
+}
