@@ -381,17 +381,32 @@ impl Cleaner {
         if !is_html {
             embeds::remove_embedded_posts(&mut page);
         }
-        // 3. main content
-        let region = region::find(&page);
+        // 3. main content: where the page marks it, else where the text is
+        let marked = region::marked_body(&page);
+        let region = marked.or_else(|| region::find(&page));
         let fallback = region.is_none();
         let (start, end) = region.unwrap_or((0, blocks.len()));
-        for i in (0..start).chain(end..blocks.len()) {
-            let score = region::value(&page, i);
-            page.remove(i, Category::Outside, By::Detector("content-region", score));
+        if marked.is_some() {
+            for (i, b) in blocks.iter().enumerate() {
+                match b.html {
+                    Some(h) if h.marked_body && h.heading == 1 => {
+                        page.remove(i, Category::Title, By::Detector("article-markup", 1.0))
+                    }
+                    Some(h) if h.marked_body => {}
+                    _ => page.remove(i, Category::Outside, By::Detector("article-markup", 0.0)),
+                }
+            }
+        } else {
+            for i in (0..start).chain(end..blocks.len()) {
+                let score = region::value(&page, i);
+                page.remove(i, Category::Outside, By::Detector("content-region", score));
+            }
         }
         // An HTML page's article sits in one element: what the region let in
         // from beside it goes, body text the region missed inside it comes back.
-        if let Some(id) = region::container(&page, start, end) {
+        if marked.is_none()
+            && let Some(id) = region::container(&page, start, end)
+        {
             for i in 0..blocks.len() {
                 let score = region::value(&page, i);
                 let inside = region::in_container(&page, i, id);
@@ -724,5 +739,36 @@ mod tests {
             "{:?}",
             reasons(&c)
         );
+    }
+
+    #[test]
+    fn the_pages_own_article_markup_bounds_the_article() {
+        // A calendar with no sentence in it: only the page's microdata says
+        // it is the article, while a comment notice below is the only prose.
+        let html = r#"<html><body><div class="menu"><a href="/">Home</a> <a href="/f1">F1</a></div>
+<div itemscope itemtype="http://schema.org/NewsArticle"><div itemprop="articleBody">
+<h1>Stock Car calendar 2018</h1>
+<p>Stock Car calendar 2018</p><p>Round 1: 10 March – Interlagos</p><p>Round 2: 8 April – Curitiba</p>
+<p>Round 3: 22 April – Velopark</p><p>Round 4: 6 May – Londrina</p><p>Round 5: 20 May – Santa Cruz do Sul</p>
+<p>Round 6: 5 August – the Million Race</p><p>Share this on WhatsApp</p></div></div>
+<div class="note"><p>Please note: comments that are unintelligible or disrespectful to other readers will not be approved by the moderator.</p></div>
+</body></html>"#;
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert!(!c.fallback);
+        assert!(
+            c.text
+                .starts_with("Stock Car calendar 2018\n\nRound 1: 10 March"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("Round 6: 5 August – the Million Race"));
+        assert!(!c.text.contains("moderator"), "{}", c.text);
+        assert!(!c.text.contains("WhatsApp"));
+        let r = reasons(&c);
+        assert!(
+            r.contains(&("Stock Car calendar 2018", "article-markup")),
+            "headline is metadata: {r:?}"
+        );
+        assert!(r.contains(&("Home F1", "article-markup")), "{r:?}");
     }
 }

@@ -99,6 +99,23 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
     best_range
 }
 
+/// Fewest words of body text that make a page's own article markup credible.
+const MARKED_MIN_WORDS: u32 = 30;
+
+/// The lines of an HTML page inside the element it marks as its article's
+/// body (`itemprop="articleBody"`), first to last, when they hold some body
+/// text that no rule removed.
+pub(crate) fn marked_body(page: &Page<'_, '_>) -> Option<(usize, usize)> {
+    let marked = |i: &usize| page.blocks[*i].html.is_some_and(|h| h.marked_body);
+    let first = (0..page.blocks.len()).find(marked)?;
+    let last = (0..page.blocks.len()).rev().find(marked)?;
+    let words: u32 = (first..=last)
+        .filter(|i| marked(i) && !page.marks[*i].is_removed())
+        .map(|i| page.blocks[i].features.words)
+        .sum();
+    (words >= MARKED_MIN_WORDS).then_some((first, last + 1))
+}
+
 /// In an HTML page, the element that holds the article: the smallest block
 /// element that holds nine tenths of the region's body text.
 pub(crate) fn container(page: &Page<'_, '_>, start: usize, end: usize) -> Option<u32> {

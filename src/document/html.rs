@@ -46,6 +46,9 @@ pub struct LineInfo {
     pub heading: u8,
     /// The line is inside a `<blockquote>`.
     pub quote: bool,
+    /// The line is inside the element the page itself marks as the
+    /// article's body (schema.org microdata, `itemprop="articleBody"`).
+    pub marked_body: bool,
     /// The innermost block element around the line that has an id or a
     /// class, as a CSS selector: an index into [`Rendered::holders`].
     pub holder: Option<u32>,
@@ -221,6 +224,8 @@ struct Renderer {
     out: Rendered,
     /// Open `<blockquote>` elements.
     quotes: usize,
+    /// Open elements marked as the article's body.
+    marked: usize,
     /// Ids of the open block elements, outermost first.
     open_blocks: Vec<u32>,
     /// For each open block element, its selector's index in `out.holders`
@@ -262,6 +267,7 @@ impl Renderer {
                 selected,
                 heading: self.heading,
                 quote: self.quotes > 0,
+                marked_body: self.marked > 0,
                 holder: self.open_holders.iter().rev().find_map(|h| *h),
                 containers: {
                     let mut c = [0u32; CONTAINER_DEPTH];
@@ -284,6 +290,14 @@ impl Renderer {
 /// deeper than this are dropped before parsing, with their closing tags;
 /// their text stays, in the element around them. Real pages stay far below.
 pub const MAX_DEPTH: usize = 1000;
+
+/// Whether the page marks the element as the article's body.
+fn is_marked_body(el: &scraper::node::Element) -> bool {
+    el.attr("itemprop").is_some_and(|v| {
+        v.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("articleBody"))
+    })
+}
 
 /// Elements that need no closing tag.
 fn is_void(name: &[u8]) -> bool {
@@ -418,6 +432,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     let mut r = Renderer {
         out: Rendered::default(),
         quotes: 0,
+        marked: 0,
         open_blocks: Vec::new(),
         open_holders: Vec::new(),
         next_block_id: 1,
@@ -496,6 +511,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         }
                         _ => {}
                     }
+                    r.marked += is_marked_body(el) as usize;
                 }
                 Node::Text(t) if skip_depth == 0 => {
                     r.push_text(&t.text, link_depth > 0);
@@ -528,6 +544,10 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                     if selected.is_some_and(|(id, _)| id == node.id()) {
                         r.flush(selected.map(|s| s.1));
                         selected = None;
+                    }
+                    if is_marked_body(el) {
+                        r.flush(selected.map(|s| s.1));
+                        r.marked = r.marked.saturating_sub(1);
                     }
                 }
             }
