@@ -152,27 +152,34 @@ impl<'a> Document<'a> {
     }
 }
 
-const SEPARATOR: u8 = 0;
-const WORD: u8 = 1;
-const CONTINUATION: u8 = 2;
-const CHECK: u8 = 3;
+const C_SEPARATOR: u8 = 0;
+const C_WORD: u8 = 1;
+const C_SPACE: u8 = 2;
+const C_CONTINUATION: u8 = 3;
+const C_COLON: u8 = 4;
+const C_W: u8 = 5;
+const C_CHECK: u8 = 6;
 
 /// What each byte of UTF-8 text is for word counting: ASCII letters and
-/// digits are word bytes; other ASCII is a separator; continuation bytes are
+/// digits are word bytes; ASCII whitespace ends a run (and a URL); `:` and
+/// `w` may start a URL; other ASCII is a separator; continuation bytes are
 /// skipped; lead bytes of ranges holding separators or unspaced scripts
-/// (U+0080–U+00FF, Thai, U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are checked;
+/// (U+0080–U+00FF, Thai, U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are decoded;
 /// other lead bytes (Latin extensions, Greek, Cyrillic, Arabic, Hangul, …)
 /// start letters.
-static BYTE_CLASS: [u8; 256] = {
-    let mut t = [SEPARATOR; 256];
+static CLASS: [u8; 256] = {
+    let mut t = [C_SEPARATOR; 256];
     let mut b = 0;
     while b < 256 {
         t[b] = match b as u8 {
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => WORD,
-            0x00..=0x7F => SEPARATOR,
-            0x80..=0xBF => CONTINUATION,
-            0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0 => CHECK,
-            _ => WORD,
+            b'w' => C_W,
+            b':' => C_COLON,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0C => C_SPACE,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => C_WORD,
+            0x00..=0x7F => C_SEPARATOR,
+            0x80..=0xBF => C_CONTINUATION,
+            0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0 => C_CHECK,
+            _ => C_WORD,
         };
         b += 1;
     }
@@ -185,15 +192,7 @@ static BYTE_CLASS: [u8; 256] = {
 /// spaces. Borrows when the block has none of these.
 pub fn visible_text(text: &str) -> Cow<'_, str> {
     let t = text.trim();
-    let b = t.as_bytes();
-    let maybe_markup = t.starts_with('#') || memchr::memchr3(b']', b'*', b'_', b).is_some();
-    let markup = maybe_markup
-        && (memchr::memmem::find(b, b"](").is_some()
-            || t.starts_with('#')
-            || t.contains("**")
-            || t.contains("__")
-            || has_link_number(t));
-    if !markup && memchr::memchr(b'\n', b).is_none() {
+    if !has_markup(t) && memchr::memchr(b'\n', t.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let t = t.trim_start_matches('#').trim_start();
@@ -231,12 +230,26 @@ pub fn visible_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out.trim().to_string())
 }
 
-/// Whether `t` holds a lynx link number such as `[12]`.
-fn has_link_number(t: &str) -> bool {
-    t.match_indices('[').any(|(i, _)| {
-        let d = t[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
-        d > 0 && t[i + 1 + d..].starts_with(']')
-    })
+/// Whether `t` holds Markdown a reader does not see: a leading `#`, a
+/// link's `](`, `**` or `__` emphasis, or a lynx link number such as `[12]`.
+/// One scan over the bytes that can start them.
+fn has_markup(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.first() == Some(&b'#')
+        || memchr::memchr3_iter(b']', b'*', b'_', b).any(|i| match b[i] {
+            b']' => {
+                b.get(i + 1) == Some(&b'(') || {
+                    // `[12]`: digits back to a `[`.
+                    let d = b[..i]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    d > 0 && i > d && b[i - d - 1] == b'['
+                }
+            }
+            c => b.get(i + 1) == Some(&c),
+        })
 }
 
 /// For `[label](target)` at the start of `s`: the offset of `]` and the
@@ -341,62 +354,79 @@ pub fn strip_bullet(text: &str) -> &str {
 
 impl Features {
     /// Computes the features of one block of text.
+    ///
+    /// One pass over the bytes, table-driven: ASCII letters, digits and
+    /// separators take a branch-light path; spaces, `:` and `w` (which may
+    /// start a URL), continuation bytes and the lead bytes that need decoding
+    /// take the others.
     pub fn of(text: &str) -> Features {
         let t = text.trim();
         let bytes = t.as_bytes();
-        let mut words = 0u32;
-        let mut continuation = 0u32;
-        let mut in_word = false;
-        // Scripts written without spaces count one word per two characters.
-        let mut unspaced = 0u32;
-        // A URL counts as one word: `words` when its whitespace-delimited run
-        // began, and whether the rest of the run is being skipped.
-        let (mut words_at_run, mut in_url, mut has_url) = (0u32, false, false);
-        for (i, &b) in bytes.iter().enumerate() {
-            if b.is_ascii_whitespace() {
-                words_at_run = words + unspaced.div_ceil(2);
-                in_url = false;
-                in_word = false;
+        let n = bytes.len();
+        let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
+        // A URL counts as one word: the counts when its whitespace-delimited
+        // run began.
+        let (mut run_words, mut run_unspaced, mut has_url) = (0u32, 0u32, false);
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            let class = CLASS[b as usize];
+            if class <= C_WORD {
+                // `class` is 1 for a word byte, 0 for a separator.
+                let w = class as u32;
+                words += w & !in_word;
+                in_word = w;
+                i += 1;
                 continue;
             }
-            if in_url {
-                continuation += (BYTE_CLASS[b as usize] == CONTINUATION) as u32;
-                continue;
-            }
-            if (b == b':' && bytes[i + 1..].starts_with(b"//"))
-                || (b == b'w' && !in_word && bytes[i..].starts_with(b"www."))
-            {
-                has_url = true;
-                in_url = true;
-                words = words_at_run.saturating_sub(unspaced.div_ceil(2)) + 1;
-                continue;
-            }
-            let w = match BYTE_CLASS[b as usize] {
-                SEPARATOR => false,
-                WORD => true,
-                CONTINUATION => {
-                    continuation += 1;
-                    continue;
+            match class {
+                C_SPACE => {
+                    in_word = 0;
+                    run_words = words;
+                    run_unspaced = unspaced;
+                }
+                C_CONTINUATION => continuation += 1,
+                C_COLON | C_W => {
+                    let url = if class == C_COLON {
+                        bytes[i + 1..].starts_with(b"//")
+                    } else {
+                        in_word == 0 && bytes[i..].starts_with(b"www.")
+                    };
+                    if url {
+                        has_url = true;
+                        words = run_words + 1;
+                        unspaced = run_unspaced;
+                        in_word = 0;
+                        // The rest of the run is the URL.
+                        while i < n && !bytes[i].is_ascii_whitespace() {
+                            continuation += (bytes[i] & 0xC0 == 0x80) as u32;
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    let w = (class == C_W) as u32;
+                    words += w & !in_word;
+                    in_word = w;
                 }
                 _ => {
                     // A lead byte that may start a separator or an unspaced script.
                     let c = t[i..].chars().next().expect("i is on a char boundary");
                     if is_unspaced_script(c) {
                         unspaced += 1;
-                        in_word = false;
-                        continue;
+                        in_word = 0;
+                    } else {
+                        let w = !is_non_ascii_separator(c) as u32;
+                        words += w & !in_word;
+                        in_word = w;
                     }
-                    !is_non_ascii_separator(c)
                 }
-            };
-            words += (w && !in_word) as u32;
-            in_word = w;
+            }
+            i += 1;
         }
-        words += unspaced.div_ceil(2);
         Features {
-            words,
-            chars: bytes.len() as u32 - continuation,
-            bullet: BULLETS.iter().any(|b| t.starts_with(b)),
+            words: words + unspaced.div_ceil(2),
+            chars: n as u32 - continuation,
+            bullet: starts_with_bullet(t),
             ends_sentence: ends_like_sentence(t),
             has_url,
         }
@@ -426,12 +456,35 @@ fn is_unspaced_script(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F | 0x20000..=0x2FA1F)
 }
 
+/// Whether the text starts with one of [`BULLETS`].
+fn starts_with_bullet(t: &str) -> bool {
+    matches!(
+        t.as_bytes().first(),
+        Some(b'*' | b'o' | b'-' | b'+' | 0xC2 | 0xE2)
+    ) && BULLETS.iter().any(|b| t.starts_with(b))
+}
+
+/// Whether the text ends like a sentence, past closing quotes and brackets.
 fn ends_like_sentence(t: &str) -> bool {
-    let trimmed = t.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', '*']);
-    match trimmed.chars().next_back() {
-        Some(c) => matches!(c, '.' | '!' | '?' | '…' | ':' | ';' | '。' | '！' | '？'),
-        None => false,
+    let mut b = t.as_bytes();
+    loop {
+        match b {
+            [rest @ .., b'"' | b'\'' | b')' | b']' | b'*'] => b = rest,
+            // ” ’
+            [rest @ .., 0xE2, 0x80, 0x9D | 0x99] => b = rest,
+            // »
+            [rest @ .., 0xC2, 0xBB] => b = rest,
+            _ => break,
+        }
     }
+    matches!(
+        b,
+        [.., b'.' | b'!' | b'?' | b':' | b';']
+            // … 。 ！ ？
+            | [.., 0xE2, 0x80, 0xA6]
+            | [.., 0xE3, 0x80, 0x82]
+            | [.., 0xEF, 0xBC, 0x81 | 0x9F]
+    )
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub struct RuleSet {
     regex: Vec<Pattern>,
     /// Blocks with more words than this cannot match any regex rule.
     regex_max_words: u32,
+    /// All regexes in one automaton: one scan rules out the block for every
+    /// pattern at once (most blocks match none).
+    regex_gate: Option<regex::RegexSet>,
     /// All selectors as one list (one match test per element), then each
     /// with its rule.
     selector_union: Option<scraper::Selector>,
@@ -185,6 +188,14 @@ impl RuleSet {
                 .collect();
             Some(scraper::Selector::parse(&all.join(", ")).map_err(|e| e.to_string())?)
         };
+        let regex_gate = if regex.is_empty() {
+            None
+        } else {
+            Some(
+                regex::RegexSet::new(regex.iter().map(|p| p.re.as_str()))
+                    .map_err(|e| e.to_string())?,
+            )
+        };
         let head = build(&head_pats)?;
         let body = build(&body_pats)?;
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
@@ -199,6 +210,7 @@ impl RuleSet {
             body_max_words,
             regex,
             regex_max_words,
+            regex_gate,
             selector_union,
             selectors,
         })
@@ -269,7 +281,8 @@ impl RuleSet {
                 }
             }
         }
-        if words <= self.regex_max_words {
+        if words <= self.regex_max_words && self.regex_gate.as_ref().is_some_and(|g| g.is_match(s))
+        {
             let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
             for p in &self.regex {
                 if words <= p.max_words
