@@ -132,7 +132,7 @@ fn seed_removals_name_their_reasons() {
             .iter()
             .map(|r| {
                 (
-                    r.text.chars().take(24).collect::<String>(),
+                    c.text_of(r).chars().take(24).collect::<String>(),
                     c.reason_id(r).to_string(),
                 )
             })

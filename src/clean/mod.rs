@@ -106,8 +106,9 @@ pub enum RemovedBy {
 pub struct Removal {
     /// 1-based line of the block in the input.
     pub line: usize,
-    /// The block's text.
-    pub text: String,
+    /// Where the block's text lies in [`Cleaned::removed_text`] (see
+    /// [`Cleaned::text_of`]): one buffer for every removal, not a string each.
+    pub span: std::ops::Range<usize>,
     /// The kind of boilerplate.
     pub category: Category,
     /// The rule or detector that decided it.
@@ -122,6 +123,8 @@ pub struct Cleaned {
     pub text: String,
     /// Removed blocks, in document order.
     pub removals: Vec<Removal>,
+    /// The removed blocks' texts, one after another.
+    pub removed_text: String,
     /// Number of blocks in the page.
     pub blocks: usize,
     /// True when no article region was found and the page was cleaned by rules
@@ -140,6 +143,11 @@ pub struct Cleaned {
 }
 
 impl Cleaned {
+    /// The text of a removed block.
+    pub fn text_of(&self, r: &Removal) -> &str {
+        &self.removed_text[r.span.clone()]
+    }
+
     /// `rule-id (file:line)` or `detector name (score)` for a removal.
     pub fn describe(&self, r: &Removal) -> String {
         match &r.by {
@@ -154,8 +162,7 @@ impl Cleaned {
     /// A removal as JSON: `{line, category, text}` and either `{rule,
     /// origin}` or `{detector, score}`.
     pub fn removal_json(&self, r: &Removal) -> serde_json::Value {
-        let mut v =
-            serde_json::json!({"line": r.line, "category": r.category.name(), "text": r.text});
+        let mut v = serde_json::json!({"line": r.line, "category": r.category.name(), "text": self.text_of(r)});
         match &r.by {
             RemovedBy::Rule(i) => {
                 let rule = &self.rules.rules()[*i];
@@ -530,16 +537,29 @@ fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
 }
 
 fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Config) -> Cleaned {
-    let mut text = String::new();
-    let mut removals = Vec::new();
+    // Sized once: the kept and the removed text together are about the page.
+    let (mut kept_len, mut removed_len, mut removed_n) = (0, 0, 0);
+    for (b, mark) in page.blocks.iter().zip(&page.marks) {
+        if mark.is_removed() {
+            removed_len += b.text.len();
+            removed_n += 1;
+        } else {
+            kept_len += b.text.len() + 2;
+        }
+    }
+    let mut text = String::with_capacity(kept_len);
+    let mut removals = Vec::with_capacity(removed_n);
+    let mut removed_text = String::with_capacity(removed_len);
     let mut pending_blank = false;
     for (b, mark) in page.blocks.iter().zip(&page.marks) {
         match *mark {
             Mark::Removed(category, by) => {
                 pending_blank |= b.blank_before;
+                let start = removed_text.len();
+                removed_text.push_str(b.text.trim());
                 removals.push(Removal {
                     line: b.line,
-                    text: b.text.trim().to_string(),
+                    span: start..removed_text.len(),
                     category,
                     by: match by {
                         By::Rule(i) => RemovedBy::Rule(i),
@@ -572,6 +592,7 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Con
     Cleaned {
         text,
         removals,
+        removed_text,
         blocks: page.blocks.len(),
         fallback,
         rules,
@@ -599,7 +620,7 @@ mod tests {
     fn reasons(c: &Cleaned) -> Vec<(&str, &str)> {
         c.removals
             .iter()
-            .map(|r| (r.text.as_str(), c.reason_id(r)))
+            .map(|r| (c.text_of(r), c.reason_id(r)))
             .collect()
     }
 
