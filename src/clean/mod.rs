@@ -362,7 +362,12 @@ impl Cleaner {
         };
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
-        for (i, b) in blocks.iter().enumerate() {
+        let texts: Vec<(&str, u32)> = blocks
+            .iter()
+            .map(|b| (&*b.visible, b.features.words))
+            .collect();
+        let matches = rules.match_blocks(&texts);
+        for (i, (b, &m)) in blocks.iter().zip(&matches).enumerate() {
             if let Some(rule) = b.html.and_then(|h| h.selected) {
                 let r = &rules.rules()[rule];
                 if r.action == Action::Keep {
@@ -371,7 +376,6 @@ impl Cleaner {
                     page.remove(i, r.category, By::Rule(rule));
                 }
             }
-            let m = rules.match_block(&b.visible, b.features.words);
             page.matched.push(m);
             if let Some(m) = m {
                 let category = rules.rules()[m.index].category;

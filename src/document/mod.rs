@@ -154,27 +154,28 @@ impl<'a> Document<'a> {
 
 const C_SEPARATOR: u8 = 0;
 const C_WORD: u8 = 1;
-const C_SPACE: u8 = 2;
-const C_CONTINUATION: u8 = 3;
-const C_COLON: u8 = 4;
-const C_W: u8 = 5;
-const C_CHECK: u8 = 6;
+const C_CONTINUATION: u8 = 2;
+const C_COLON: u8 = 3;
+const C_W: u8 = 4;
+const C_CHECK: u8 = 5;
 
 /// What each byte of UTF-8 text is for word counting: ASCII letters and
-/// digits are word bytes; ASCII whitespace ends a run (and a URL); `:` and
-/// `w` may start a URL; other ASCII is a separator; continuation bytes are
-/// skipped; lead bytes of ranges holding separators or unspaced scripts
-/// (U+0080–U+00FF, Thai, U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are decoded;
-/// other lead bytes (Latin extensions, Greek, Cyrillic, Arabic, Hangul, …)
-/// start letters.
-static CLASS: [u8; 256] = {
+/// digits are word bytes; `:` may start a URL; other ASCII (whitespace
+/// included) separates; continuation bytes are skipped; lead bytes of
+/// ranges holding separators or unspaced scripts (U+0080–U+00FF, Thai,
+/// U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are decoded; other lead bytes
+/// (Latin extensions, Greek, Cyrillic, Arabic, Hangul, …) start letters.
+static CLASS: [u8; 256] = class_table(false);
+/// [`CLASS`] for a block holding `www.`: there `w` may start a URL.
+static CLASS_WWW: [u8; 256] = class_table(true);
+
+const fn class_table(www: bool) -> [u8; 256] {
     let mut t = [C_SEPARATOR; 256];
     let mut b = 0;
     while b < 256 {
         t[b] = match b as u8 {
-            b'w' => C_W,
+            b'w' if www => C_W,
             b':' => C_COLON,
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0C => C_SPACE,
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => C_WORD,
             0x00..=0x7F => C_SEPARATOR,
             0x80..=0xBF => C_CONTINUATION,
@@ -184,7 +185,74 @@ static CLASS: [u8; 256] = {
         b += 1;
     }
     t
-};
+}
+
+/// Counts words (maximal runs of word characters, a URL being one), the
+/// characters of unspaced scripts, and continuation bytes in `t`; and
+/// whether it holds a URL.
+fn count_words(t: &str, table: &[u8; 256]) -> (u32, u32, u32, bool) {
+    let bytes = t.as_bytes();
+    let n = bytes.len();
+    let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
+    let mut has_url = false;
+    let mut i = 0;
+    while i < n {
+        let class = table[bytes[i] as usize];
+        if class <= C_WORD {
+            // 1 for a word byte, 0 for a separator.
+            let w = class as u32;
+            words += w & !in_word;
+            in_word = w;
+            i += 1;
+            continue;
+        }
+        match class {
+            C_CONTINUATION => continuation += 1,
+            C_COLON | C_W => {
+                let url = if class == C_COLON {
+                    bytes[i + 1..].starts_with(b"//")
+                } else {
+                    in_word == 0 && bytes[i..].starts_with(b"www.")
+                };
+                if url {
+                    // The whole whitespace-delimited run is one word: take
+                    // back what its start counted.
+                    let run = bytes[..i]
+                        .iter()
+                        .rposition(u8::is_ascii_whitespace)
+                        .map_or(0, |p| p + 1);
+                    let (w0, u0, _, _) = count_words(&t[run..i], table);
+                    words = words - w0 + 1;
+                    unspaced -= u0;
+                    has_url = true;
+                    in_word = 0;
+                    while i < n && !bytes[i].is_ascii_whitespace() {
+                        continuation += (bytes[i] & 0xC0 == 0x80) as u32;
+                        i += 1;
+                    }
+                    continue;
+                }
+                let w = (class == C_W) as u32;
+                words += w & !in_word;
+                in_word = w;
+            }
+            _ => {
+                // A lead byte that may start a separator or an unspaced script.
+                let c = t[i..].chars().next().expect("i is on a char boundary");
+                if is_unspaced_script(c) {
+                    unspaced += 1;
+                    in_word = 0;
+                } else {
+                    let w = !is_non_ascii_separator(c) as u32;
+                    words += w & !in_word;
+                    in_word = w;
+                }
+            }
+        }
+        i += 1;
+    }
+    (words, unspaced, continuation, has_url)
+}
 
 /// The text of a block as a reader sees it: Markdown images dropped, links
 /// reduced to their text, lynx link numbers (`[12]`), `**`/`__` emphasis and
@@ -355,77 +423,24 @@ pub fn strip_bullet(text: &str) -> &str {
 impl Features {
     /// Computes the features of one block of text.
     ///
-    /// One pass over the bytes, table-driven: ASCII letters, digits and
-    /// separators take a branch-light path; spaces, `:` and `w` (which may
-    /// start a URL), continuation bytes and the lead bytes that need decoding
-    /// take the others.
+    /// One pass over the bytes, table-driven and branch-free for ASCII
+    /// letters, digits, spaces and punctuation; only `:` (which may start a
+    /// URL), non-ASCII bytes and, in a block holding `www.`, the letter `w`
+    /// take a branch.
     pub fn of(text: &str) -> Features {
         let t = text.trim();
         let bytes = t.as_bytes();
-        let n = bytes.len();
-        let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
-        // A URL counts as one word: the counts when its whitespace-delimited
-        // run began.
-        let (mut run_words, mut run_unspaced, mut has_url) = (0u32, 0u32, false);
-        let mut i = 0;
-        while i < n {
-            let b = bytes[i];
-            let class = CLASS[b as usize];
-            if class <= C_WORD {
-                // `class` is 1 for a word byte, 0 for a separator.
-                let w = class as u32;
-                words += w & !in_word;
-                in_word = w;
-                i += 1;
-                continue;
-            }
-            match class {
-                C_SPACE => {
-                    in_word = 0;
-                    run_words = words;
-                    run_unspaced = unspaced;
-                }
-                C_CONTINUATION => continuation += 1,
-                C_COLON | C_W => {
-                    let url = if class == C_COLON {
-                        bytes[i + 1..].starts_with(b"//")
-                    } else {
-                        in_word == 0 && bytes[i..].starts_with(b"www.")
-                    };
-                    if url {
-                        has_url = true;
-                        words = run_words + 1;
-                        unspaced = run_unspaced;
-                        in_word = 0;
-                        // The rest of the run is the URL.
-                        while i < n && !bytes[i].is_ascii_whitespace() {
-                            continuation += (bytes[i] & 0xC0 == 0x80) as u32;
-                            i += 1;
-                        }
-                        continue;
-                    }
-                    let w = (class == C_W) as u32;
-                    words += w & !in_word;
-                    in_word = w;
-                }
-                _ => {
-                    // A lead byte that may start a separator or an unspaced script.
-                    let c = t[i..].chars().next().expect("i is on a char boundary");
-                    if is_unspaced_script(c) {
-                        unspaced += 1;
-                        in_word = 0;
-                    } else {
-                        let w = !is_non_ascii_separator(c) as u32;
-                        words += w & !in_word;
-                        in_word = w;
-                    }
-                }
-            }
-            i += 1;
-        }
+        static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
+        let table = if WWW.find(bytes).is_some() {
+            &CLASS_WWW
+        } else {
+            &CLASS
+        };
+        let (words, unspaced, continuation, has_url) = count_words(t, table);
         Features {
             words: words + unspaced.div_ceil(2),
-            chars: n as u32 - continuation,
+            chars: bytes.len() as u32 - continuation,
             bullet: starts_with_bullet(t),
             ends_sentence: ends_like_sentence(t),
             has_url,

@@ -15,8 +15,11 @@ pub struct RuleSet {
     head_max_len: usize,
     /// Blocks with more words than this cannot match a line or prefix phrase.
     head_max_words: u32,
-    /// Contains phrases: matched anywhere.
+    /// Contains phrases: matched anywhere, in lower-cased text.
     body: Option<AhoCorasick>,
+    /// The same phrases in a SIMD searcher (where the CPU has one) that
+    /// finds the few blocks worth the full search.
+    body_gate: Option<aho_corasick::packed::Searcher>,
     body_patterns: Vec<u32>,
     /// Blocks with more words than this cannot match a contains phrase.
     body_max_words: u32,
@@ -102,6 +105,11 @@ fn collect_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> b
             empty
         }
     }
+}
+
+thread_local! {
+    /// Each worker's buffer for the lower-cased block.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A rule that matched a block.
@@ -197,7 +205,29 @@ impl RuleSet {
             )
         };
         let head = build(&head_pats)?;
-        let body = build(&body_pats)?;
+        // Contains phrases are searched in a lower-cased copy of the block
+        // instead: case-sensitive, the automaton can skip ahead with its SIMD
+        // prefilter, where a case-insensitive one steps through every byte.
+        let lower: Vec<String> = body_pats.iter().map(|p| p.to_ascii_lowercase()).collect();
+        let body = if body_pats.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&lower)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        let body_gate = if lower.is_empty() {
+            None
+        } else {
+            aho_corasick::packed::Config::new()
+                .builder()
+                .extend(&lower)
+                .build()
+        };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
         Ok(RuleSet {
             rules,
@@ -206,6 +236,7 @@ impl RuleSet {
             head_max_len,
             head_max_words,
             body,
+            body_gate,
             body_patterns,
             body_max_words,
             regex,
@@ -225,21 +256,96 @@ impl RuleSet {
     /// otherwise the first matching rule in file order.
     ///
     /// `words` is the block's word count (see [`crate::document::Features`]).
+    /// For the blocks of a whole page, [`RuleSet::match_blocks`] does the
+    /// same work faster.
     pub fn match_block(&self, text: &str, words: u32) -> Option<RuleMatch> {
-        let s = strip_bullet(text);
-        let mut best: Option<u32> = None;
-        let mut keep: Option<u32> = None;
-        let mut consider = |i: u32| {
-            let rule = &self.rules[i as usize];
-            if rule.max_words.is_some_and(|m| words > m) {
-                return;
+        self.match_blocks(&[(text, words)])[0]
+    }
+
+    /// [`RuleSet::match_block`] for every block of a page, given as
+    /// `(text, words)`: contains phrases are found in one pass over the
+    /// whole page, line and prefix phrases and patterns block by block.
+    pub fn match_blocks(&self, blocks: &[(&str, u32)]) -> Vec<Option<RuleMatch>> {
+        let stripped: Vec<&str> = blocks.iter().map(|&(t, _)| strip_bullet(t)).collect();
+        let mut decisions = vec![Decision::default(); blocks.len()];
+        if let Some(ac) = &self.body {
+            self.match_contains(ac, blocks, &stripped, &mut decisions);
+        }
+        for (k, (&(_, words), s)) in blocks.iter().zip(&stripped).enumerate() {
+            self.match_head_and_patterns(s, words, &mut decisions[k]);
+        }
+        decisions
+            .into_iter()
+            .map(|d| {
+                d.decide().map(|i| RuleMatch {
+                    index: i as usize,
+                    action: self.rules[i as usize].action,
+                })
+            })
+            .collect()
+    }
+
+    /// Contains phrases: the blocks that may hold one are lower-cased into
+    /// one buffer, one line each, and searched in one pass. Case-sensitive
+    /// on a long haystack, the automaton skips ahead with its SIMD
+    /// prefilter instead of stepping through every byte of every block.
+    fn match_contains(
+        &self,
+        ac: &AhoCorasick,
+        blocks: &[(&str, u32)],
+        stripped: &[&str],
+        decisions: &mut [Decision],
+    ) {
+        // (start in the buffer, block index) of each block searched.
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        LOWER.with_borrow_mut(|lower| {
+            lower.clear();
+            for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
+                if words <= self.body_max_words {
+                    starts.push((lower.len(), k));
+                    lower.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
+                    lower.push(b'\n');
+                }
             }
-            if rule.action == Action::Keep {
-                keep = Some(keep.map_or(i, |k| k.min(i)));
-            } else {
-                best = Some(best.map_or(i, |b| b.min(i)));
+            let mut check = |hay: &[u8], offset: usize| {
+                for m in ac.find_overlapping_iter(hay) {
+                    let at = offset + m.start();
+                    let (start, k) = starts[starts.partition_point(|&(st, _)| st <= at) - 1];
+                    let s = stripped[k];
+                    // Lower-casing ASCII keeps every byte where it was.
+                    let (from, to) = (at - start, offset + m.end() - start);
+                    if to <= s.len() && word_edge_before(s, from) && word_edge_after(s, to) {
+                        let rule = self.body_patterns[m.pattern().as_usize()];
+                        decisions[k].add(&self.rules, rule, blocks[k].1);
+                    }
+                }
+            };
+            match &self.body_gate {
+                // Only the lines where the gate finds a phrase get the full,
+                // overlapping search.
+                Some(gate) => {
+                    let mut next = 0;
+                    while let Some(m) =
+                        gate.find_in(&lower[..], aho_corasick::Span::from(next..lower.len()))
+                    {
+                        let line_start =
+                            memchr::memrchr(b'\n', &lower[..m.start()]).map_or(0, |i| i + 1);
+                        let line_end = memchr::memchr(b'\n', &lower[m.start()..])
+                            .map_or(lower.len(), |i| m.start() + i);
+                        check(&lower[line_start..line_end], line_start);
+                        next = (line_end + 1).min(lower.len());
+                        if next >= lower.len() {
+                            break;
+                        }
+                    }
+                }
+                None => check(&lower[..], 0),
             }
-        };
+        });
+    }
+
+    /// Line and prefix phrases (anchored at the block's start) and patterns.
+    fn match_head_and_patterns(&self, s: &str, words: u32, d: &mut Decision) {
         if let Some(ac) = &self.head
             && words <= self.head_max_words
         {
@@ -263,21 +369,7 @@ impl RuleSet {
                     _ => word_edge_after(s, m.end()),
                 };
                 if ok {
-                    consider(rule);
-                }
-            }
-        }
-        if let Some(ac) = &self.body
-            && words <= self.body_max_words
-        {
-            let any = ac.is_match(s);
-            for m in any
-                .then(|| ac.find_overlapping_iter(s))
-                .into_iter()
-                .flatten()
-            {
-                if word_edge_before(s, m.start()) && word_edge_after(s, m.end()) {
-                    consider(self.body_patterns[m.pattern().as_usize()]);
+                    d.add(&self.rules, rule, words);
                 }
             }
         }
@@ -289,14 +381,38 @@ impl RuleSet {
                     && p.first_bytes.as_ref().is_none_or(|set| set[first])
                     && p.re.is_match(s)
                 {
-                    consider(p.rule);
+                    d.add(&self.rules, p.rule, words);
                 }
             }
         }
-        keep.or(best).map(|i| RuleMatch {
-            index: i as usize,
-            action: self.rules[i as usize].action,
-        })
+    }
+}
+
+/// The rules that matched one block so far: the first keep rule and the
+/// first other rule, in file order.
+#[derive(Debug, Clone, Copy, Default)]
+struct Decision {
+    keep: Option<u32>,
+    drop: Option<u32>,
+}
+
+impl Decision {
+    /// Counts rule `i` unless the block has more words than the rule allows.
+    fn add(&mut self, rules: &[Rule], i: u32, words: u32) {
+        if rules[i as usize].max_words.is_some_and(|m| words > m) {
+            return;
+        }
+        let slot = if rules[i as usize].action == Action::Keep {
+            &mut self.keep
+        } else {
+            &mut self.drop
+        };
+        *slot = Some(slot.map_or(i, |k| k.min(i)));
+    }
+
+    /// The deciding rule: a keep rule wins.
+    fn decide(self) -> Option<u32> {
+        self.keep.or(self.drop)
     }
 }
 
