@@ -68,12 +68,12 @@ impl<'a> Document<'a> {
     pub fn from_text(src: &'a str) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
         // (byte offset, trimmed line) of every line.
-        let mut lines: Vec<(usize, &'a str)> =
-            Vec::with_capacity(memchr::memchr_iter(b'\n', src.as_bytes()).count() + 1);
+        let bytes = src.as_bytes();
+        let mut lines: Vec<(usize, &'a str)> = Vec::with_capacity(bytes.len() / 32 + 1);
         let mut offset = 0;
-        for raw in src.split('\n') {
-            lines.push((offset, raw.trim_end()));
-            offset += raw.len() + 1;
+        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            lines.push((offset, trim_end(&src[offset..end])));
+            offset = end + 1;
         }
         let width = wrap_width(&lines);
         let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
@@ -81,7 +81,8 @@ impl<'a> Document<'a> {
         // Whether the last line added to the last block filled the wrap width.
         let mut last_line: Option<&str> = None;
         for (i, &(start, text)) in lines.iter().enumerate() {
-            if text.trim_start().is_empty() {
+            // Trimmed at the end, a line of whitespace is empty.
+            if text.is_empty() {
                 blank_before = !blocks.is_empty();
                 last_line = None;
                 continue;
@@ -404,6 +405,20 @@ fn continues_wrapped_line(prev: &str, next: &str, width: usize) -> bool {
 fn starts_numbered_item(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && digits <= 3 && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))
+}
+
+/// `s.trim_end()`, without decoding characters when the line ends in ASCII.
+fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let ascii_end = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    match b[..ascii_end].last() {
+        Some(&c) if c >= 0x80 || c == 0x0B => s[..ascii_end].trim_end(),
+        _ => &s[..ascii_end],
+    }
 }
 
 /// List markers that whole-page text converters put before list items.

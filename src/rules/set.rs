@@ -303,7 +303,9 @@ impl RuleSet {
             for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
                 if words <= self.body_max_words {
                     starts.push((lower.len(), k));
-                    lower.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
+                    let at = lower.len();
+                    lower.extend_from_slice(s.as_bytes());
+                    lower[at..].make_ascii_lowercase();
                     lower.push(b'\n');
                 }
             }
