@@ -30,7 +30,7 @@ pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
     let attribution: &Regex = &ATTRIBUTION;
     for i in 0..page.blocks.len() {
         let b = &page.blocks[i];
-        let t = b.visible.trim();
+        let t = b.visible.as_ref();
         if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !attribution.is_match(t)
         {
             continue;
@@ -38,7 +38,7 @@ pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
         page.remove(i, Category::Share, By::Detector(NAME, 1.0));
         let mut budget = POST_BUDGET;
         for j in (0..i).rev() {
-            let text = page.blocks[j].visible.trim();
+            let text = page.blocks[j].visible.as_ref();
             let len = post_length(text);
             if matches!(page.marks[j], Mark::Protected)
                 || len > budget

@@ -164,7 +164,7 @@ const CONTAINER_SHARE: f32 = 0.9;
 
 /// A list item: a bulleted or numbered line, or a bare link under one.
 fn is_list_item(b: &crate::document::Block<'_>) -> bool {
-    let t = b.visible.trim();
+    let t = b.visible.as_ref();
     b.features.bullet
         || LIST_NUMBER.is_match(t)
         || (b.features.has_url && b.features.words <= 8 && !t.contains(' '))
@@ -193,7 +193,7 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
             // Body text, not a headline or a byline.
             return None;
         }
-        let byline = BYLINE.is_match(b.visible.trim());
+        let byline = BYLINE.is_match(b.visible.as_ref());
         if b.features.is_heading_like() && b.features.words >= 4 && !byline {
             return Some(i);
         }

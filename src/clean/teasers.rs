@@ -38,7 +38,7 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
         i + 1 < end
             && page.blocks[i].features.is_heading_like()
             && page.blocks[i].features.words >= 2
-            && page.blocks[i].visible.trim() == page.blocks[i + 1].visible.trim()
+            && page.blocks[i].visible == page.blocks[i + 1].visible
     };
     let mut i = p0 + 1;
     while i < end {
@@ -151,8 +151,8 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
 pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
     for i in 1..page.blocks.len() {
         let (a, b) = (
-            page.blocks[i - 1].visible.trim(),
-            page.blocks[i].visible.trim(),
+            page.blocks[i - 1].visible.as_ref(),
+            page.blocks[i].visible.as_ref(),
         );
         if a != b
             || page.blocks[i].features.words > MAX_TITLE_WORDS

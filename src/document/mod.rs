@@ -20,8 +20,8 @@ pub struct Block<'a> {
     pub text: &'a str,
     /// The text a reader sees: `text` with Markdown link and image syntax,
     /// emphasis and heading marks taken out (dumps made by html2text and the
-    /// like). Rules and features read this; it borrows `text` when there is no
-    /// Markdown in it.
+    /// like), and no whitespace around it. Rules and features read this; it
+    /// borrows `text` when there is no Markdown in it.
     pub visible: Cow<'a, str>,
     /// 1-based line number in the input.
     pub line: usize,
@@ -260,9 +260,9 @@ fn count_words(t: &str, table: &[u8; 256]) -> (u32, u32, u32, bool) {
 /// leading `#` heading marks removed, line breaks of a wrapped paragraph made
 /// spaces. Borrows when the block has none of these.
 pub fn visible_text(text: &str) -> Cow<'_, str> {
-    let t = text.trim();
+    let t = trim(text);
     if !has_markup(t) && memchr::memchr(b'\n', t.as_bytes()).is_none() {
-        return Cow::Borrowed(text);
+        return Cow::Borrowed(t);
     }
     let t = t.trim_start_matches('#').trim_start();
     let mut out = String::with_capacity(t.len());
@@ -407,6 +407,16 @@ fn starts_numbered_item(t: &str) -> bool {
     digits > 0 && digits <= 3 && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))
 }
 
+/// `s.trim()`, without decoding characters when both ends are ASCII.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    match b.get(start) {
+        Some(&c) if c >= 0x80 || c == 0x0B => s.trim(),
+        _ => trim_end(&s[start..]),
+    }
+}
+
 /// `s.trim_end()`, without decoding characters when the line ends in ASCII.
 fn trim_end(s: &str) -> &str {
     let b = s.as_bytes();
@@ -426,7 +436,7 @@ const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
 
 /// Strips a leading list marker, if any, and surrounding whitespace.
 pub fn strip_bullet(text: &str) -> &str {
-    let t = text.trim();
+    let t = trim(text);
     for b in BULLETS {
         if let Some(rest) = t.strip_prefix(b) {
             return rest.trim_start();
@@ -443,7 +453,7 @@ impl Features {
     /// URL), non-ASCII bytes and, in a block holding `www.`, the letter `w`
     /// take a branch.
     pub fn of(text: &str) -> Features {
-        let t = text.trim();
+        let t = trim(text);
         let bytes = t.as_bytes();
         static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
             std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
