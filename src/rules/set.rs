@@ -2,7 +2,7 @@
 
 use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
 use regex::Regex;
 
 /// Rules compiled for matching: built once, shared by every worker.
@@ -10,8 +10,11 @@ use regex::Regex;
 pub struct RuleSet {
     rules: Vec<Rule>,
     /// Line and prefix phrases: only ever matched at the start of a block.
-    head: Option<AhoCorasick>,
-    head_patterns: Vec<(u32, MatchMode)>,
+    /// An anchored automaton walked byte by byte from the block's start:
+    /// every phrase the block starts with is met on the way.
+    head: Option<aho_corasick::dfa::DFA>,
+    /// Each head pattern's rule, mode and length in bytes.
+    head_patterns: Vec<(u32, MatchMode, usize)>,
     head_max_len: usize,
     /// Blocks with more words than this cannot match a line or prefix phrase.
     head_max_words: u32,
@@ -147,8 +150,8 @@ impl RuleSet {
                 for variant in apostrophe_variants(phrase) {
                     match rule.mode {
                         MatchMode::Line | MatchMode::Prefix => {
+                            head_patterns.push((i, rule.mode, variant.len()));
                             head_pats.push(variant);
-                            head_patterns.push((i, rule.mode));
                         }
                         MatchMode::Contains => {
                             body_pats.push(variant);
@@ -167,19 +170,6 @@ impl RuleSet {
                 regex_max_words = regex_max_words.max(max_words);
             }
         }
-        let build = |pats: &[String]| -> Result<Option<AhoCorasick>, String> {
-            if pats.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .start_kind(StartKind::Both)
-                .build(pats)
-                .map(Some)
-                .map_err(|e| e.to_string())
-        };
         let mut selectors = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for sel in &rule.selectors {
@@ -204,7 +194,18 @@ impl RuleSet {
                     .map_err(|e| e.to_string())?,
             )
         };
-        let head = build(&head_pats)?;
+        let head = if head_pats.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::dfa::DFA::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
+                    .build(&head_pats)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
         // Contains phrases are searched in a lower-cased copy of the block
         // instead: case-sensitive, the automaton can skip ahead with its SIMD
         // prefilter, where a case-insensitive one steps through every byte.
@@ -348,30 +349,38 @@ impl RuleSet {
 
     /// Line and prefix phrases (anchored at the block's start) and patterns.
     fn match_head_and_patterns(&self, s: &str, words: u32, d: &mut Decision) {
-        if let Some(ac) = &self.head
+        if let Some(dfa) = &self.head
             && words <= self.head_max_words
         {
-            let hay = &s[..floor_char_boundary(s, self.head_max_len)];
-            // Most blocks start with no phrase at all: one anchored search
-            // rules them out before the overlapping one lists every match.
-            let anchored = Input::new(hay).anchored(Anchored::Yes);
-            let any = ac.try_find(anchored).ok().flatten().is_some();
-            for m in any
-                .then(|| ac.find_overlapping_iter(hay))
-                .into_iter()
-                .flatten()
-            {
-                if m.start() != 0 {
+            use aho_corasick::automaton::Automaton;
+            let hay = &s.as_bytes()[..s.len().min(self.head_max_len)];
+            let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
+                return;
+            };
+            for (pos, &byte) in hay.iter().enumerate() {
+                sid = dfa.next_state(Anchored::Yes, sid, byte);
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if !dfa.is_match(sid) {
                     continue;
                 }
-                let (rule, mode) = self.head_patterns[m.pattern().as_usize()];
-                let rest = &s[m.end()..];
-                let ok = match mode {
-                    MatchMode::Line => rest.chars().all(|c| !c.is_alphanumeric()),
-                    _ => word_edge_after(s, m.end()),
-                };
-                if ok {
-                    d.add(&self.rules, rule, words);
+                for k in 0..dfa.match_len(sid) {
+                    let (rule, mode, len) =
+                        self.head_patterns[dfa.match_pattern(sid, k).as_usize()];
+                    let end = pos + 1;
+                    // Only phrases that start the block, ending on a
+                    // character boundary.
+                    if len != end || !s.is_char_boundary(end) {
+                        continue;
+                    }
+                    let ok = match mode {
+                        MatchMode::Line => s[end..].chars().all(|c| !c.is_alphanumeric()),
+                        _ => word_edge_after(s, end),
+                    };
+                    if ok {
+                        d.add(&self.rules, rule, words);
+                    }
                 }
             }
         }
@@ -451,17 +460,6 @@ fn apostrophe_variants(phrase: &str) -> Vec<String> {
         v.push(phrase.replace('’', "'"));
     }
     v
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if max >= s.len() {
-        return s.len();
-    }
-    let mut i = max;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// True when the match does not end inside a word (`Share` must not match `Shareholders`).
