@@ -91,7 +91,7 @@ fn text_fixtures() {
 #[test]
 fn html_fixtures() {
     let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
-    let cases = cases("html", 2);
+    let cases = cases("html", 5);
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read(case.join("input.html")).unwrap();
