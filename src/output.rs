@@ -48,6 +48,27 @@ pub fn output_path(out_dir: &Path, rel: &Path, ext: &str) -> Result<PathBuf, Out
     Ok(out_dir.join(rel).with_extension(ext))
 }
 
+/// Whether `output` exists and is the file `input` (also through links).
+/// One `stat` when it does not exist, the usual case.
+fn same_file(input: &Path, output: &Path) -> bool {
+    let Ok(out) = std::fs::metadata(output) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(input).is_ok_and(|i| i.dev() == out.dev() && i.ino() == out.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = out;
+        matches!(
+            (std::fs::canonicalize(input), std::fs::canonicalize(output)),
+            (Ok(a), Ok(b)) if a == b
+        )
+    }
+}
+
 /// Writes `bytes` to `path` atomically (temporary file, then rename), creating
 /// parent directories. Refuses to replace `input`.
 pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(), OutputError> {
@@ -56,8 +77,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(
         source,
     };
     if let Some(input) = input
-        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(path))
-        && a == b
+        && same_file(input, path)
     {
         return Err(OutputError::WouldOverwriteInput {
             path: path.to_path_buf(),
