@@ -106,8 +106,15 @@ impl<'a> Document<'a> {
             blank_before = false;
             last_line = Some(text);
         }
+        // Most dumps hold no Markdown at all: one look at the whole page
+        // spares a look at every block.
+        let markup = may_have_markup(src.as_bytes());
         for b in &mut blocks {
-            b.visible = visible_text(b.text);
+            b.visible = if markup || b.text.contains('\n') {
+                visible_text(b.text)
+            } else {
+                Cow::Borrowed(trim(b.text))
+            };
             b.features = Features::of(&b.visible);
         }
         Document { blocks }
@@ -317,6 +324,24 @@ pub fn visible_text(text: &str) -> Cow<'_, str> {
     out.push_str(rest);
     let out = out.replace("**", "").replace("__", "").replace('\n', " ");
     Cow::Owned(out.trim().to_string())
+}
+
+/// Whether any line of a page may hold Markdown that [`has_markup`] finds:
+/// `](`, `**`, `__`, a `[` before a digit, or a `#` after nothing but
+/// whitespace on its line. A few vector scans over the whole page.
+fn may_have_markup(b: &[u8]) -> bool {
+    use memchr::memmem;
+    memmem::find(b, b"](").is_some()
+        || memmem::find(b, b"**").is_some()
+        || memmem::find(b, b"__").is_some()
+        || memchr::memchr_iter(b'[', b).any(|i| b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        || memchr::memchr_iter(b'#', b).any(|i| {
+            b[..i]
+                .iter()
+                .rev()
+                .take_while(|&&c| c != b'\n')
+                .all(u8::is_ascii_whitespace)
+        })
 }
 
 /// Whether `t` holds Markdown a reader does not see: a leading `#`, a
