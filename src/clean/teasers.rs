@@ -82,22 +82,48 @@ fn is_separator(mark: Mark) -> bool {
 fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
     let mut set = Vec::new();
     for &i in blocks {
-        for w in page.blocks[i].visible.split(|c: char| !c.is_alphanumeric()) {
-            if w.len() < 4 || w.chars().count() < 4 {
-                continue;
-            }
-            let h = w
-                .chars()
-                .flat_map(char::to_lowercase)
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
-                    (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
-                });
-            set.push(h);
-        }
+        word_hashes(&page.blocks[i].visible, &mut set);
     }
     set.sort_unstable();
     set.dedup();
     set
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Pushes the hash of every word of four or more characters in `text`
+/// (FNV-1a over its lower-cased characters). ASCII text is hashed byte by
+/// byte; other text character by character, to the same hashes.
+fn word_hashes(text: &str, set: &mut Vec<u64>) {
+    if text.is_ascii() {
+        let (mut h, mut len) = (FNV_OFFSET, 0);
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                h = (h ^ b.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                len += 1;
+            } else {
+                if len >= 4 {
+                    set.push(h);
+                }
+                (h, len) = (FNV_OFFSET, 0);
+            }
+        }
+        if len >= 4 {
+            set.push(h);
+        }
+        return;
+    }
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.len() < 4 || w.chars().count() < 4 {
+            continue;
+        }
+        let h = w
+            .chars()
+            .flat_map(char::to_lowercase)
+            .fold(FNV_OFFSET, |h, c| (h ^ c as u64).wrapping_mul(FNV_PRIME));
+        set.push(h);
+    }
 }
 
 pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize) {
@@ -271,5 +297,21 @@ pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
             }
         }
         t = u;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_hashes;
+
+    #[test]
+    fn ascii_and_unicode_words_hash_alike() {
+        let (mut ascii, mut mixed) = (Vec::new(), Vec::new());
+        word_hashes("Ukraine TALKS resume in Kyiv, 2019", &mut ascii);
+        // The same words beside a non-ASCII one take the other path.
+        word_hashes("ukraine talks Resume in kyiv — 2019 café", &mut mixed);
+        assert_eq!(ascii.len(), 5, "words under four characters do not count");
+        assert_eq!(&mixed[..5], &ascii[..]);
+        assert_eq!(mixed.len(), 6, "café counts");
     }
 }
