@@ -369,7 +369,16 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
             i = start + 1;
             continue;
         }
-        let name = b[name_start..name_start + name_len].to_ascii_lowercase();
+        // Lower-cased in place; longer names are custom elements, none of
+        // the names below.
+        let mut buf = [0u8; 16];
+        let name: &[u8] = if name_len <= buf.len() {
+            buf[..name_len].copy_from_slice(&b[name_start..name_start + name_len]);
+            buf[..name_len].make_ascii_lowercase();
+            &buf[..name_len]
+        } else {
+            b"-"
+        };
         // The tag's end, passing over quoted attribute values.
         let mut j = name_start + name_len;
         let mut quote = None;
@@ -384,18 +393,25 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
         }
         let end = (j + 1).min(b.len());
         let self_closing = b[..end].ends_with(b"/>");
-        if matches!(
-            name.as_slice(),
-            b"script" | b"style" | b"textarea" | b"title"
-        ) && !closing
-        {
-            // Raw text: skip to its closing tag.
-            let close = format!("</{}", String::from_utf8_lossy(&name));
-            let lower: Vec<u8> = b[end..].iter().map(u8::to_ascii_lowercase).collect();
-            i = memchr::memmem::find(&lower, close.as_bytes()).map_or(b.len(), |e| end + e);
+        if matches!(name, b"script" | b"style" | b"textarea" | b"title") && !closing {
+            // Raw text: skip to its closing tag, in any case.
+            let mut k = end;
+            i = loop {
+                let Some(p) = memchr::memmem::find(&b[k..], b"</") else {
+                    break b.len();
+                };
+                let at = k + p;
+                if b[at + 2..]
+                    .get(..name.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                {
+                    break at;
+                }
+                k = at + 2;
+            };
             continue;
         }
-        if !is_void(&name) && !closes_itself(&name) && !self_closing {
+        if !is_void(name) && !closes_itself(name) && !self_closing {
             if closing {
                 if dropped > 0 {
                     dropped -= 1;
