@@ -381,15 +381,22 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
         };
         // The tag's end, passing over quoted attribute values.
         let mut j = name_start + name_len;
-        let mut quote = None;
-        while j < b.len() {
-            match (quote, b[j]) {
-                (Some(q), c) if c == q => quote = None,
-                (None, b'"' | b'\'') => quote = Some(b[j]),
-                (None, b'>') => break,
-                _ => {}
+        while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
+            let at = j + p;
+            if b[at] == b'>' {
+                j = at;
+                break;
             }
-            j += 1;
+            match memchr::memchr(b[at], &b[at + 1..]) {
+                Some(q) => j = at + 1 + q + 1,
+                None => {
+                    j = b.len();
+                    break;
+                }
+            }
+        }
+        if j < b.len() && b[j] != b'>' {
+            j = b.len();
         }
         let end = (j + 1).min(b.len());
         let self_closing = b[..end].ends_with(b"/>");
