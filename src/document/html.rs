@@ -9,7 +9,8 @@
 //! records how much of its text sits inside links, and the selector rule (if
 //! any) whose element holds it, so the cleaner can remove it and say why. A
 //! selector never takes `<html>`, `<body>`, `<main>`, `<article>` or an element
-//! holding two fifths of the page's text.
+//! holding two thirds of the page's text (script and style bodies are not
+//! text: they are dropped before parsing).
 //!
 //! The page's headline, canonical URL and language are read on the way, as
 //! metadata: the headline is not part of the body text.
@@ -344,8 +345,9 @@ fn closes_itself(name: &[u8]) -> bool {
     )
 }
 
-/// The page with tags nested deeper than [`MAX_DEPTH`] taken out, or the page
-/// itself when it is not that deep (the usual case: no copy).
+/// The page as the parser needs it: tags nested deeper than [`MAX_DEPTH`]
+/// taken out, and the contents of `<script>` and `<style>` elements (their
+/// tags stay). Borrows the page when there is nothing to take out.
 pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     // (start, end) of tags to drop.
@@ -416,6 +418,11 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
                 }
                 k = at + 2;
             };
+            // Scripts and styles are never text: the parser need not read
+            // them (they are most of many pages' bytes).
+            if matches!(name, b"script" | b"style") && i > end {
+                drop.push((end, i));
+            }
             continue;
         }
         if !is_void(name) && !closes_itself(name) && !self_closing {
@@ -470,7 +477,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     let mut selected: Option<(ego_tree::NodeId, usize)> = None;
     let mut first_h1: Option<String> = None;
     // A selector never removes the page's main text: an element that holds
-    // two fifths of it or more is a wrapper whose class merely mentions
+    // two thirds of it or more is a wrapper whose class merely mentions
     // "sidebar" or "newsletter" (the `<body>` of many pages does).
     let page_text = text_len(&doc.root_element());
     let mut in_h1 = false;
@@ -493,7 +500,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         && !matches!(name, "html" | "body" | "main" | "article")
                         && let Some(er) = ElementRef::wrap(node)
                         && let Some(rule) = select(&er)
-                        && text_len(&er) * 5 < page_text * 2
+                        && text_len(&er) * 3 < page_text * 2
                     {
                         r.flush(None);
                         selected = Some((node.id(), rule));
@@ -685,6 +692,19 @@ mod tests {
     /// The walk is iterative, so depth cannot overflow the stack. (html5ever's
     /// tree builder is quadratic in depth: 50 000 levels take seconds, so the
     /// test stays at 5 000; capping depth before parsing is left for later.)
+    #[test]
+    fn script_and_style_bodies_are_dropped_before_parsing() {
+        let page = "<p>a</p><script>var x = '<div>'; if (a</b) {}</script><STYLE>p{}</sTyLe><title>T</title><p>b</p>";
+        assert_eq!(
+            cap_depth(page),
+            "<p>a</p><script></script><STYLE></sTyLe><title>T</title><p>b</p>"
+        );
+        assert!(matches!(
+            cap_depth("<p>plain</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     #[test]
     fn deep_nesting_does_not_overflow() {
         let html = format!(
