@@ -393,8 +393,9 @@ impl Cleaner {
             embeds::remove_embedded_posts(&mut page);
         }
         // 3. main content: where the page marks it, else where the text is
-        let marked = region::marked_body(&page);
-        let region = marked.or_else(|| region::find(&page));
+        let found = region::find(&page);
+        let marked = region::marked_body(&page).filter(|_| region::markup_credible(&page, found));
+        let region = marked.or(found);
         let fallback = region.is_none();
         let (start, end) = region.unwrap_or((0, blocks.len()));
         if marked.is_some() {
@@ -795,5 +796,24 @@ mod tests {
             "headline is metadata: {r:?}"
         );
         assert!(r.contains(&("Home F1", "article-markup")), "{r:?}");
+    }
+
+    #[test]
+    fn markup_around_the_lead_alone_does_not_cut_the_article() {
+        // The page marks only its first paragraph; the story goes on below.
+        let p5 = "Engineers expect the first of the new trains to run in April, once the signalling upgrade on the northern section has been tested.";
+        let p6 = "Commuter groups said the timetable should also add late evening services, which have been cut twice since the pandemic began.";
+        let p7 = "The ministry will review the plan in the spring and could approve the grant before the summer holidays, officials told reporters.";
+        let p8 = "Ticket prices on the coastal line rose by four percent this year, the largest increase since the line was opened to the public.";
+        let p9 = "Two stations on the route will get longer platforms so that the new trains, which have eight carriages instead of six, can stop there.";
+        let p10 = "The operator said it would publish the full timetable in January and invited passengers to comment on it online until the end of February.";
+        let html = format!(
+            r#"<html><body><div class="story"><div itemprop="articleBody"><p>{P1}</p><p>{P2}</p></div>
+<p>{P3}</p><p>{P4}</p><p>{p5}</p><p>{p6}</p><p>{p7}</p><p>{p8}</p><p>{p9}</p><p>{p10}</p></div></body></html>"#
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        for p in [P1, P2, P3, P4, p5, p6, p7, p8, p9, p10] {
+            assert!(c.text.contains(p), "lost {p:?}:\n{}", c.text);
+        }
     }
 }
