@@ -258,6 +258,17 @@ impl Renderer {
         self.space = s.ends_with(char::is_whitespace) || (self.space && s.trim().is_empty());
     }
 
+    /// Enters a block element or table cell: lines from here on lie in it.
+    fn open_container(&mut self, name: &str, el: &scraper::node::Element) {
+        self.open_blocks.push(self.next_block_id);
+        self.next_block_id += 1;
+        let holder = holder_selector(name, el).map(|sel| {
+            self.out.holders.push(sel);
+            (self.out.holders.len() - 1) as u32
+        });
+        self.open_holders.push(holder);
+    }
+
     fn flush(&mut self, selected: Option<usize>) {
         let t = self.line.trim();
         if !t.is_empty() && t != "*" {
@@ -511,25 +522,13 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         // apart, each still a container of its own.
                         "td" | "th" => {
                             r.space = true;
-                            r.open_blocks.push(r.next_block_id);
-                            r.next_block_id += 1;
-                            let holder = holder_selector(name, el).map(|sel| {
-                                r.out.holders.push(sel);
-                                (r.out.holders.len() - 1) as u32
-                            });
-                            r.open_holders.push(holder);
+                            r.open_container(name, el);
                         }
                         "a" => link_depth += 1,
                         "img" => {}
                         _ if is_block(name) => {
                             r.flush(selected.map(|s| s.1));
-                            r.open_blocks.push(r.next_block_id);
-                            r.next_block_id += 1;
-                            let holder = holder_selector(name, el).map(|sel| {
-                                r.out.holders.push(sel);
-                                (r.out.holders.len() - 1) as u32
-                            });
-                            r.open_holders.push(holder);
+                            r.open_container(name, el);
                             if name == "li" {
                                 r.line.push_str("* ");
                             }
