@@ -357,8 +357,8 @@ fn closes_itself(name: &[u8]) -> bool {
 }
 
 /// The page as the parser needs it: tags nested deeper than [`MAX_DEPTH`]
-/// taken out, and the contents of `<script>` and `<style>` elements (their
-/// tags stay). Borrows the page when there is nothing to take out.
+/// taken out, and the contents of `<script>`, `<style>` and `<svg>` elements
+/// (their tags stay). Borrows the page when there is nothing to take out.
 pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     // (start, end) of tags to drop.
@@ -413,29 +413,6 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
         }
         let end = (j + 1).min(b.len());
         let self_closing = b[..end].ends_with(b"/>");
-        if matches!(name, b"script" | b"style" | b"textarea" | b"title") && !closing {
-            // Raw text: skip to its closing tag, in any case.
-            let mut k = end;
-            i = loop {
-                let Some(p) = memchr::memmem::find(&b[k..], b"</") else {
-                    break b.len();
-                };
-                let at = k + p;
-                if b[at + 2..]
-                    .get(..name.len())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                {
-                    break at;
-                }
-                k = at + 2;
-            };
-            // Scripts and styles are never text: the parser need not read
-            // them (they are most of many pages' bytes).
-            if matches!(name, b"script" | b"style") && i > end {
-                drop.push((end, i));
-            }
-            continue;
-        }
         if !is_void(name) && !closes_itself(name) && !self_closing {
             if closing {
                 if dropped > 0 {
@@ -450,6 +427,32 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
             } else {
                 depth += 1;
             }
+        }
+        if !closing
+            && !self_closing
+            && matches!(name, b"script" | b"style" | b"textarea" | b"title" | b"svg")
+        {
+            // Raw text (and a drawing): skip to the closing tag, in any case.
+            let mut k = end;
+            i = loop {
+                let Some(p) = memchr::memmem::find(&b[k..], b"</") else {
+                    break b.len();
+                };
+                let at = k + p;
+                if b[at + 2..]
+                    .get(..name.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                {
+                    break at;
+                }
+                k = at + 2;
+            };
+            // Scripts, styles and drawings are never text: the parser need
+            // not read them (they are most of many pages' bytes).
+            if matches!(name, b"script" | b"style" | b"svg") && i > end {
+                drop.push((end, i));
+            }
+            continue;
         }
         i = end;
     }
@@ -692,11 +695,11 @@ mod tests {
     /// tree builder is quadratic in depth: 50 000 levels take seconds, so the
     /// test stays at 5 000; capping depth before parsing is left for later.)
     #[test]
-    fn script_and_style_bodies_are_dropped_before_parsing() {
-        let page = "<p>a</p><script>var x = '<div>'; if (a</b) {}</script><STYLE>p{}</sTyLe><title>T</title><p>b</p>";
+    fn script_style_and_svg_bodies_are_dropped_before_parsing() {
+        let page = "<p>a</p><script>var x = '<div>'; if (a</b) {}</script><STYLE>p{}</sTyLe><title>T</title><svg viewBox='0 0 9 9'><path d='M0'/></svg><svg/><p>b</p>";
         assert_eq!(
             cap_depth(page),
-            "<p>a</p><script></script><STYLE></sTyLe><title>T</title><p>b</p>"
+            "<p>a</p><script></script><STYLE></sTyLe><title>T</title><svg viewBox='0 0 9 9'></svg><svg/><p>b</p>"
         );
         assert!(matches!(
             cap_depth("<p>plain</p>"),
