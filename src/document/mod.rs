@@ -31,7 +31,7 @@ pub struct Block<'a> {
     pub features: Features,
     /// What the HTML renderer knew of the block (links, selector rule), for
     /// blocks of HTML pages.
-    pub html: Option<html::LineInfo>,
+    pub html: Option<&'a html::LineInfo>,
 }
 
 /// Features of a block's text that detectors and rules share.
@@ -137,7 +137,7 @@ impl<'a> Document<'a> {
                     line: i + 1,
                     blank_before: false,
                     features,
-                    html: Some(*info),
+                    html: Some(info),
                 }
             })
             .collect::<Vec<_>>();
