@@ -207,12 +207,19 @@ fn is_plain_ascii(b: &[u8]) -> bool {
 /// else. Written to compile to vector code.
 fn count_ascii_words(b: &[u8]) -> u32 {
     let alnum = |c: u8| ((c | 0x20).wrapping_sub(b'a') < 26) | (c.wrapping_sub(b'0') < 10);
-    let first = b.first().is_some_and(|&c| alnum(c)) as u32;
-    first
-        + b.iter()
-            .zip(b.iter().skip(1))
-            .map(|(&p, &c)| (alnum(c) & !alnum(p)) as u32)
-            .sum::<u32>()
+    let mut words = b.first().is_some_and(|&c| alnum(c)) as u32;
+    // Word starts counted in bytes, 255 positions at a time.
+    let mut start = 1;
+    while start < b.len() {
+        let end = (start + 255).min(b.len());
+        let (cur, prev) = (&b[start..end], &b[start - 1..end - 1]);
+        let n = cur.iter().zip(prev).fold(0u8, |n, (&c, &p)| {
+            n.wrapping_add((alnum(c) & !alnum(p)) as u8)
+        });
+        words += n as u32;
+        start = end;
+    }
+    words
 }
 
 /// Counts words (maximal runs of word characters, a URL being one), the
@@ -674,6 +681,9 @@ finance director said, and the bridge would open two years after that.\n";
         assert_eq!(f.words, 4, "the number, the URL, n, d");
         assert!(f.has_url);
         assert_eq!(Features::of("See www.example.org/a-b-c now").words, 3);
+        // Long plain-ASCII blocks are counted in chunks.
+        assert_eq!(Features::of(&"ab1, ".repeat(300)).words, 300);
+        assert_eq!(Features::of(&format!("{}x", "-".repeat(254))).words, 1);
         let f = Features::of("今回はそのKindleデスクトップアプリに関する話。");
         assert_eq!(f.words, 1 + 10);
         assert!(f.ends_sentence);
