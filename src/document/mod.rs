@@ -110,7 +110,7 @@ impl<'a> Document<'a> {
         // spares a look at every block.
         let markup = may_have_markup(src.as_bytes());
         for b in &mut blocks {
-            b.visible = if markup || b.text.contains('\n') {
+            b.visible = if markup || memchr::memchr(b'\n', b.text.as_bytes()).is_some() {
                 visible_text(b.text)
             } else {
                 Cow::Borrowed(trim(b.text))
@@ -410,8 +410,9 @@ fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
     // How many breaks follow a line of each length.
     let mut by_len = [0i32; MAX_WRAP + 2];
     for pair in lines.windows(2) {
-        let (a, b) = (pair[0].1, pair[1].1.trim_start());
-        if a.trim_start().is_empty() || b.is_empty() || starts_list_item(b) {
+        // Lines are trimmed at the end: a blank one is empty.
+        let (a, b) = (pair[0].1, trim(pair[1].1));
+        if a.is_empty() || b.is_empty() || starts_list_item(b) {
             continue;
         }
         let len = a.chars().count();
@@ -445,7 +446,7 @@ fn starts_list_item(t: &str) -> bool {
 /// `width`: `prev` had no room left for `next`'s first word, and `next` does
 /// not start a list item.
 fn continues_wrapped_line(prev: &str, next: &str, width: usize) -> bool {
-    let next_trim = next.trim_start();
+    let next_trim = trim(next);
     if starts_list_item(next_trim) {
         return false;
     }
