@@ -8,6 +8,20 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
 }
 
+/// Runs the binary with `args`, `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text")
 }
@@ -148,20 +162,10 @@ fn one_file_and_stdin_go_to_stdout() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(o.stdout, expected);
 
-    let mut child = bin()
-        .args(["clean", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(case.join("input.txt")).unwrap())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["clean", "-"],
+        &std::fs::read(case.join("input.txt")).unwrap(),
+    );
     assert!(o.status.success());
     assert_eq!(o.stdout, expected);
 }
@@ -412,7 +416,6 @@ fn explain_json_gives_one_object_per_block() {
 
 #[test]
 fn jsonl_filter_keeps_order_and_reports_bad_records() {
-    use std::io::Write;
     let para = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
     let mut input = String::new();
     for i in 0..50 {
@@ -428,20 +431,10 @@ fn jsonl_filter_keeps_order_and_reports_bad_records() {
             .to_string(),
     );
     input.push('\n');
-    let mut child = bin()
-        .args(["clean", "--jsonl", "-", "--jobs", "2", "--stats"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["clean", "--jsonl", "-", "--jobs", "2", "--stats"],
+        input.as_bytes(),
+    );
     assert_eq!(o.status.code(), Some(1), "a record failed");
     assert_stderr_has(&o, "failed: -:51: not JSON");
     assert_stderr_has(&o, "51 record(s) cleaned, 1 failed");
@@ -864,25 +857,15 @@ fn a_full_disk_is_a_clear_error_not_a_panic() {
 
 #[test]
 fn jsonl_with_json_output_puts_metadata_in_the_record() {
-    use std::io::Write;
     let html = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/html/news-article/input.html"),
     )
     .unwrap();
-    let mut child = bin()
-        .args(["clean", "--jsonl", "-", "--output", "json", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let line = serde_json::json!({"id": "x", "url": "https://www.harborgazette.example/ferry", "html": html}).to_string();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{line}\n").as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["clean", "--jsonl", "-", "--output", "json", "-q"],
+        format!("{line}\n").as_bytes(),
+    );
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
         r["title"],
@@ -902,21 +885,10 @@ fn jsonl_with_json_output_puts_metadata_in_the_record() {
 
 #[test]
 fn allow_failures_exits_0_but_still_reports() {
-    use std::io::Write;
-    let mut child = bin()
-        .args(["clean", "--jsonl", "-", "--allow-failures"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"not json\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["clean", "--jsonl", "-", "--allow-failures"],
+        b"not json\n",
+    );
     assert_eq!(o.status.code(), Some(0));
     assert_stderr_has(&o, "failed: -:1: not JSON");
 }
