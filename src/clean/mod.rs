@@ -366,7 +366,7 @@ impl Cleaner {
             .iter()
             .map(|b| (&*b.visible, b.features.words))
             .collect();
-        let matches = rules.match_blocks(&texts);
+        let matches = rules.match_page(doc.source, &texts);
         for (i, (b, &m)) in blocks.iter().zip(&matches).enumerate() {
             if let Some(rule) = b.html.and_then(|h| h.selected) {
                 let r = &rules.rules()[rule];

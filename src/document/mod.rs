@@ -56,6 +56,8 @@ pub struct Features {
 pub struct Document<'a> {
     /// The blocks in reading order.
     pub blocks: Vec<Block<'a>>,
+    /// The text the blocks borrow from: the dump, or the rendered page.
+    pub source: &'a str,
 }
 
 impl<'a> Document<'a> {
@@ -117,7 +119,10 @@ impl<'a> Document<'a> {
             };
             b.features = Features::of(&b.visible);
         }
-        Document { blocks }
+        Document {
+            blocks,
+            source: src,
+        }
     }
 
     /// The blocks of a rendered HTML page: one per line, with what the
@@ -146,7 +151,10 @@ impl<'a> Document<'a> {
         for i in 1..blocks.len() {
             blocks[i].blank_before = !(blocks[i].features.bullet && blocks[i - 1].features.bullet);
         }
-        Document { blocks }
+        Document {
+            blocks,
+            source: &r.text,
+        }
     }
 
     /// Number of blocks.

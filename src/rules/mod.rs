@@ -5,8 +5,9 @@
 //! `file:line:col: message` before any page is touched, then compiles each
 //! effective rule set once: phrases into Aho-Corasick DFAs (ASCII
 //! case-insensitive; one for phrases anchored at a block's start, one for
-//! phrases found anywhere), each pattern into its own `Regex` (a `RegexSet` over
-//! Unicode classes measured 8× slower here). A compiled [`RuleSet`] is
+//! phrases found anywhere), each pattern into its own `Regex`, behind a gate
+//! that rules most blocks out for all patterns at once (see `gate.rs`). A
+//! compiled [`RuleSet`] is
 //! immutable and shared by all worker threads.
 //!
 //! This stage only answers "which rule, if any, matches this block"; deciding
@@ -15,6 +16,7 @@
 mod book;
 mod file;
 pub mod ftr;
+mod gate;
 mod set;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};

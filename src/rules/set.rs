@@ -1,9 +1,11 @@
 //! A compiled, immutable set of rules.
 
+use super::gate::{Gates, Side};
 use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
 use regex::Regex;
+use std::sync::Arc;
 
 /// Rules compiled for matching: built once, shared by every worker.
 #[derive(Debug, Clone)]
@@ -31,9 +33,14 @@ pub struct RuleSet {
     regex: Vec<Pattern>,
     /// Blocks with more words than this cannot match any regex rule.
     regex_max_words: u32,
-    /// All regexes in one automaton: one scan rules out the block for every
-    /// pattern at once (most blocks match none).
-    regex_gate: Option<regex::RegexSet>,
+    /// The start- and end-anchored regexes in two automata run anchored
+    /// from either end of a block: they rule out the block for every
+    /// anchored pattern at once within a few bytes (most blocks match none).
+    gates: Option<Arc<Gates>>,
+    /// The literals every match of a floating pattern starts with, searched
+    /// once over the whole page, and the pattern (index in `regex`) of each.
+    floating_literals: Option<AhoCorasick>,
+    floating_owner: Vec<u32>,
     /// All selectors as one list (one match test per element), then each
     /// with its rule.
     selector_union: Option<scraper::Selector>,
@@ -50,6 +57,12 @@ struct Pattern {
     /// For a pattern anchored at the start with a known set of first bytes:
     /// which bytes a matching block can start with.
     first_bytes: Option<Box<[bool; 256]>>,
+    /// Which gate the pattern is behind.
+    side: Side,
+    /// For a floating pattern: whether every match starts with one of the
+    /// literals in [`RuleSet::floating_literals`] (then a page without any
+    /// of its literals cannot match it).
+    has_literals: bool,
 }
 
 /// The bytes a match of `pattern` can start with, when the pattern is
@@ -166,6 +179,8 @@ impl RuleSet {
                     rule: i,
                     max_words,
                     first_bytes: first_bytes(re),
+                    side: super::gate::side_of(re),
+                    has_literals: false,
                 });
                 regex_max_words = regex_max_words.max(max_words);
             }
@@ -186,13 +201,33 @@ impl RuleSet {
                 .collect();
             Some(scraper::Selector::parse(&all.join(", ")).map_err(|e| e.to_string())?)
         };
-        let regex_gate = if regex.is_empty() {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut floating_owner = Vec::new();
+        for (k, p) in regex.iter_mut().enumerate() {
+            if p.side == Side::Floating
+                && let Some(lits) = super::gate::required_prefixes(p.re.as_str())
+            {
+                p.has_literals = true;
+                floating_owner.extend(std::iter::repeat_n(k as u32, lits.len()));
+                literals.extend(lits);
+            }
+        }
+        let floating_literals = if literals.is_empty() {
             None
         } else {
-            Some(
-                regex::RegexSet::new(regex.iter().map(|p| p.re.as_str()))
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(AhoCorasick::new(&literals).map_err(|e| e.to_string())?)
+        };
+        let on = |side: Side| -> Vec<&str> {
+            regex
+                .iter()
+                .filter(|p| p.side == side)
+                .map(|p| p.re.as_str())
+                .collect()
+        };
+        let gates = if regex.is_empty() {
+            None
+        } else {
+            Some(Arc::new(Gates::new(&on(Side::Start), &on(Side::End))?))
         };
         let head = if head_pats.is_empty() {
             None
@@ -242,7 +277,9 @@ impl RuleSet {
             body_max_words,
             regex,
             regex_max_words,
-            regex_gate,
+            gates,
+            floating_literals,
+            floating_owner,
             selector_union,
             selectors,
         })
@@ -260,20 +297,38 @@ impl RuleSet {
     /// For the blocks of a whole page, [`RuleSet::match_blocks`] does the
     /// same work faster.
     pub fn match_block(&self, text: &str, words: u32) -> Option<RuleMatch> {
-        self.match_blocks(&[(text, words)])[0]
+        self.match_page("", &[(text, words)])[0]
     }
 
     /// [`RuleSet::match_block`] for every block of a page, given as
     /// `(text, words)`: contains phrases are found in one pass over the
     /// whole page, line and prefix phrases and patterns block by block.
-    pub fn match_blocks(&self, blocks: &[(&str, u32)]) -> Vec<Option<RuleMatch>> {
+    ///
+    /// `page` is the text the blocks borrow from, if they do (blocks that
+    /// do not are matched all the same): the literals of floating patterns
+    /// are looked for once in it.
+    pub fn match_page(&self, page: &str, blocks: &[(&str, u32)]) -> Vec<Option<RuleMatch>> {
         let stripped: Vec<&str> = blocks.iter().map(|&(t, _)| strip_bullet(t)).collect();
         let mut decisions = vec![Decision::default(); blocks.len()];
         if let Some(ac) = &self.body {
             self.match_contains(ac, blocks, &stripped, &mut decisions);
         }
+        let mut caches = self.gates.as_ref().map(|g| g.caches());
+        // Which floating patterns' literals the page holds.
+        let mut present = vec![false; self.regex.len()];
+        if let Some(ac) = &self.floating_literals {
+            for m in ac.find_overlapping_iter(page) {
+                present[self.floating_owner[m.pattern().as_usize()] as usize] = true;
+            }
+        }
+        let page_range = page.as_bytes().as_ptr_range();
         for (k, (&(_, words), s)) in blocks.iter().zip(&stripped).enumerate() {
-            self.match_head_and_patterns(s, words, &mut decisions[k]);
+            self.match_head(s, words, &mut decisions[k]);
+            if let (Some(gates), Some(caches)) = (&self.gates, caches.as_mut()) {
+                let in_page = page_range.contains(&s.as_ptr()) || s.is_empty();
+                let floating = |j: usize| !in_page || present[j];
+                self.match_patterns(gates, caches, s, words, floating, &mut decisions[k]);
+            }
         }
         decisions
             .into_iter()
@@ -347,8 +402,8 @@ impl RuleSet {
         });
     }
 
-    /// Line and prefix phrases (anchored at the block's start) and patterns.
-    fn match_head_and_patterns(&self, s: &str, words: u32, d: &mut Decision) {
+    /// Line and prefix phrases: anchored at the block's start.
+    fn match_head(&self, s: &str, words: u32, d: &mut Decision) {
         if let Some(dfa) = &self.head
             && words <= self.head_max_words
         {
@@ -384,16 +439,38 @@ impl RuleSet {
                 }
             }
         }
-        if words <= self.regex_max_words && self.regex_gate.as_ref().is_some_and(|g| g.is_match(s))
-        {
-            let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
-            for p in &self.regex {
-                if words <= p.max_words
-                    && p.first_bytes.as_ref().is_none_or(|set| set[first])
-                    && p.re.is_match(s)
-                {
-                    d.add(&self.rules, p.rule, words);
+    }
+
+    /// Regex patterns: each one behind its gate, which runs at most once
+    /// per block.
+    fn match_patterns(
+        &self,
+        gates: &Gates,
+        caches: &mut super::gate::Caches,
+        s: &str,
+        words: u32,
+        floating: impl Fn(usize) -> bool,
+        d: &mut Decision,
+    ) {
+        if words > self.regex_max_words {
+            return;
+        }
+        let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
+        let (mut start, mut end) = (None, None);
+        for (j, p) in self.regex.iter().enumerate() {
+            if words > p.max_words {
+                continue;
+            }
+            let may = match p.side {
+                Side::Start => {
+                    p.first_bytes.as_ref().is_none_or(|set| set[first])
+                        && *start.get_or_insert_with(|| gates.may_match_start(caches, s))
                 }
+                Side::End => *end.get_or_insert_with(|| gates.may_match_end(caches, s)),
+                Side::Floating => !p.has_literals || floating(j),
+            };
+            if may && p.re.is_match(s) {
+                d.add(&self.rules, p.rule, words);
             }
         }
     }

@@ -1,0 +1,283 @@
+//! Cheap tests that rule a block out for every regex rule at once.
+//!
+//! Most blocks match no pattern, so the question asked of nearly every block
+//! is "could any pattern match here?". One automaton over all patterns
+//! answers it, but a search that may start anywhere steps through every byte
+//! of the block. Most rule patterns are anchored, though: at the start of the
+//! block (`^Photo:`) or at its end (`… (@handle) May 3, 2024$`). Run anchored
+//! from that end, the automaton dies within a few bytes on a block that
+//! cannot match, whatever the block's length.
+//!
+//! So each pattern is put where it dies soonest: with the start-anchored
+//! patterns (one forward automaton), with the end-anchored ones (one
+//! automaton run backwards from the block's end), or, when neither end is
+//! anchored or both run into `.*` at once, with the floating patterns, which
+//! are tried one by one (the regex engine's literal prefilters skip most of
+//! the block for them).
+
+use regex_automata::Anchored;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::start;
+use regex_syntax::hir::{Hir, HirKind, Look};
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+/// Where a pattern is tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Anchored at the block's start: the forward gate.
+    Start,
+    /// Anchored at the block's end: the reverse gate.
+    End,
+    /// Neither: tested on its own.
+    Floating,
+}
+
+/// How many bytes an anchored search is sure to look at, at least, before
+/// the pattern can run into a repetition of "anything" (`.*`, `[^)]*`), from
+/// the start (`reverse` false) or from the end, and whether it runs into one.
+/// Past that point the automaton stays alive to the end of the block.
+/// Capped at 64.
+fn sure_bytes(hir: &Hir, reverse: bool) -> (usize, bool) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (0, false),
+        HirKind::Literal(lit) => (lit.0.len(), false),
+        HirKind::Class(_) => (1, false),
+        HirKind::Capture(cap) => sure_bytes(&cap.sub, reverse),
+        HirKind::Repetition(rep) => {
+            if rep.max.is_none() && is_broad(&rep.sub) {
+                return (0, true);
+            }
+            let (n, stopped) = sure_bytes(&rep.sub, reverse);
+            if stopped {
+                (if rep.min > 0 { n } else { 0 }, true)
+            } else {
+                ((n * rep.min as usize).min(64), false)
+            }
+        }
+        HirKind::Concat(subs) => {
+            let mut total = 0;
+            let mut visit = |sub: &Hir| {
+                let (n, stopped) = sure_bytes(sub, reverse);
+                total = (total + n).min(64);
+                stopped
+            };
+            let stopped = if reverse {
+                subs.iter().rev().any(&mut visit)
+            } else {
+                subs.iter().any(&mut visit)
+            };
+            (total, stopped)
+        }
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .map(|sub| sure_bytes(sub, reverse))
+            .fold((64, false), |(n, s), (m, t)| (n.min(m), s || t)),
+    }
+}
+
+/// Whether `hir` can match text of any kind: a class holding both a space
+/// and a letter, or something built of one.
+fn is_broad(hir: &Hir) -> bool {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+            has(' ') && has('a')
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let has = |b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
+            has(b' ') && has(b'a')
+        }
+        HirKind::Capture(cap) => is_broad(&cap.sub),
+        HirKind::Repetition(rep) => is_broad(&rep.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(is_broad),
+        _ => false,
+    }
+}
+
+/// The side a pattern is tested from: the anchored end where a search dies
+/// soonest, if it is sure to look at two bytes or more before it can run on.
+pub(crate) fn side_of(pattern: &str) -> Side {
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return Side::Floating;
+    };
+    let props = hir.properties();
+    let start = props
+        .look_set_prefix()
+        .contains(Look::Start)
+        .then(|| sure_bytes(&hir, false).0);
+    let end = props
+        .look_set_suffix()
+        .contains(Look::End)
+        .then(|| sure_bytes(&hir, true).0);
+    match (start, end) {
+        (Some(s), e) if s >= 2 && e.is_none_or(|e| s >= e) => Side::Start,
+        (_, Some(e)) if e >= 2 => Side::End,
+        _ => Side::Floating,
+    }
+}
+
+/// The literals every match of `pattern` starts with, if there are a few
+/// and none is empty.
+pub(crate) fn required_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let lits = seq.literals()?;
+    (!lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty()))
+        .then(|| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// Each worker's scratch space for the two lazy automata.
+pub(crate) struct Caches {
+    forward: Option<Cache>,
+    reverse: Option<Cache>,
+}
+
+/// The forward and reverse gates, built once and shared by every worker.
+pub(crate) struct Gates {
+    forward: Option<DFA>,
+    reverse: Option<DFA>,
+    caches: Pool<Caches, CacheFn>,
+}
+
+impl std::fmt::Debug for Gates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gates")
+            .field("forward", &self.forward.is_some())
+            .field("reverse", &self.reverse.is_some())
+            .finish()
+    }
+}
+
+impl Gates {
+    /// Builds the gates for the start-anchored and the end-anchored patterns.
+    pub(crate) fn new(start: &[&str], end: &[&str]) -> Result<Gates, String> {
+        let build = |patterns: &[&str], reverse: bool| -> Result<Option<DFA>, String> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            DFA::builder()
+                // Unicode `\b` works on ASCII text; on other text the search
+                // gives up and the block goes to the patterns themselves.
+                .configure(DFA::config().unicode_word_boundary(true))
+                .thompson(thompson::Config::new().reverse(reverse))
+                .build_many(patterns)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        };
+        let forward = build(start, false)?;
+        let reverse = build(end, true)?;
+        let (f, r) = (forward.clone(), reverse.clone());
+        let make: CacheFn = Box::new(move || Caches {
+            forward: f.as_ref().map(DFA::create_cache),
+            reverse: r.as_ref().map(DFA::create_cache),
+        });
+        Ok(Gates {
+            forward,
+            reverse,
+            caches: Pool::new(make),
+        })
+    }
+
+    /// One worker's caches, for the blocks of one page.
+    pub(crate) fn caches(&self) -> PoolGuard<'_, Caches, CacheFn> {
+        self.caches.get()
+    }
+
+    /// Whether a start-anchored pattern may match `s` (a search that gives up
+    /// counts as maybe).
+    pub(crate) fn may_match_start(&self, caches: &mut Caches, s: &str) -> bool {
+        let (Some(dfa), Some(cache)) = (&self.forward, caches.forward.as_mut()) else {
+            return false;
+        };
+        walk(dfa, cache, s.bytes())
+    }
+
+    /// Whether an end-anchored pattern may match `s`: searched backwards
+    /// from its end.
+    pub(crate) fn may_match_end(&self, caches: &mut Caches, s: &str) -> bool {
+        let (Some(dfa), Some(cache)) = (&self.reverse, caches.reverse.as_mut()) else {
+            return false;
+        };
+        walk(dfa, cache, s.bytes().rev())
+    }
+}
+
+/// Whether an anchored automaton matches a prefix of `bytes` (a suffix, for
+/// a reverse one fed the bytes backwards). Walked byte by byte: a search
+/// call costs more than the few bytes most blocks take to die. A walk that
+/// gives up (non-ASCII text next to a Unicode `\b`, a cache that keeps
+/// filling) says maybe.
+fn walk(dfa: &DFA, cache: &mut Cache, bytes: impl Iterator<Item = u8>) -> bool {
+    let Ok(mut sid) = dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes)) else {
+        return true;
+    };
+    for b in bytes {
+        sid = match dfa.next_state(cache, sid, b) {
+            Ok(next) => next,
+            Err(_) => return true,
+        };
+        if sid.is_tagged() {
+            // Matches show one byte late: reaching one is enough here.
+            if sid.is_match() || sid.is_quit() {
+                return true;
+            }
+            if sid.is_dead() {
+                return false;
+            }
+        }
+    }
+    dfa.next_eoi_state(cache, sid)
+        .map_or(true, |s| s.is_match())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_go_to_the_end_where_they_die_soonest() {
+        assert_eq!(side_of(r"^(?i)photo credit:\s"), Side::Start);
+        assert_eq!(side_of(r"(?i)(?:^|\s)getty images$"), Side::End);
+        // `.*` right after the start: the end is the better side.
+        assert_eq!(side_of(r"^\S.*\s(?:said|says|wrote):?$"), Side::End);
+        assert_eq!(side_of(r"^[—–-]\s*.+\(@\w+\)\s+\d{4}$"), Side::End);
+        assert_eq!(side_of(r"\(n\.d\.[^)]*\)"), Side::Floating);
+        assert_eq!(side_of(r"^.*$"), Side::Floating);
+        // Letters-only repetitions end at the first space: not "anything".
+        assert_eq!(side_of(r"^[\p{Lu}][\p{L}\-]+, [A-Z]\."), Side::Start);
+    }
+
+    #[test]
+    fn gates_pass_what_their_patterns_match() {
+        let start = [r"^(?i)photo:\s"];
+        let end = [r"\(@\w+\) \d{4}$", r"(?i)\bafp$"];
+        let gates = Gates::new(&start, &end).unwrap();
+        let mut caches = gates.caches();
+        assert!(gates.may_match_start(&mut caches, "Photo: the river at dawn"));
+        assert!(!gates.may_match_start(&mut caches, "A photo: the river"));
+        assert!(gates.may_match_end(&mut caches, "— Ann Lee (@annlee) 2024"));
+        assert!(gates.may_match_end(&mut caches, "Smoke over the harbour. AFP"));
+        assert!(!gates.may_match_end(&mut caches, "(@annlee) 2024 was the year"));
+        // Whatever the text, a match gets through its gate (next to
+        // non-ASCII text, a Unicode `\b` makes the gate give up: a maybe).
+        let end_re = end.map(|p| regex::Regex::new(p).unwrap());
+        for text in [
+            "Rauch über dem Hafen. Ü afp",
+            "Hafen Üafp",
+            "Zürich — Ünal (@ünal) 2024",
+            "Kraków (@kraków) 2024",
+        ] {
+            if end_re.iter().any(|re| re.is_match(text)) {
+                assert!(gates.may_match_end(&mut caches, text), "{text}");
+            }
+        }
+        assert!(gates.may_match_end(&mut caches, "Rauch über dem Hafen. Ü afp"));
+        assert!(gates.may_match_end(&mut caches, "Kraków (@kraków) 2024"));
+    }
+}
