@@ -9,6 +9,7 @@
 //! later stage the same view of the page and cheap per-block features.
 
 pub mod html;
+mod scan;
 
 use std::borrow::Cow;
 
@@ -69,16 +70,25 @@ impl<'a> Document<'a> {
     /// trailing whitespace is trimmed from each block.
     pub fn from_text(src: &'a str) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-        // (byte offset, trimmed line) of every line.
         let bytes = src.as_bytes();
-        let mut lines: Vec<(usize, &'a str)> = Vec::with_capacity(bytes.len() / 32 + 1);
-        let mut offset = 0;
-        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-            lines.push((offset, trim_end(&src[offset..end])));
-            offset = end + 1;
+        let mut scanned = scan::lines(bytes);
+        // `www.` makes a URL of an ASCII line: its words are counted the
+        // slow way too.
+        static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
+        for at in WWW.find_iter(bytes) {
+            let k = scanned.partition_point(|l| l.start <= at) - 1;
+            scanned[k].special = true;
         }
+        // (byte offset, trimmed line) of every line.
+        let lines: Vec<(usize, &'a str)> = scanned
+            .iter()
+            .map(|l| (l.start, trim_end(&src[l.start..l.end])))
+            .collect();
         let width = wrap_width(&lines);
         let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
+        // The line each block starts on.
+        let mut first_line: Vec<u32> = Vec::with_capacity(lines.len());
         let mut blank_before = false;
         // Whether the last line added to the last block filled the wrap width.
         let mut last_line: Option<&str> = None;
@@ -105,19 +115,40 @@ impl<'a> Document<'a> {
                 features: Features::default(),
                 html: None,
             });
+            first_line.push(i as u32);
             blank_before = false;
             last_line = Some(text);
         }
         // Most dumps hold no Markdown at all: one look at the whole page
         // spares a look at every block.
         let markup = may_have_markup(src.as_bytes());
-        for b in &mut blocks {
-            b.visible = if markup || memchr::memchr(b'\n', b.text.as_bytes()).is_some() {
+        for (b, &first) in blocks.iter_mut().zip(&first_line) {
+            let line = &scanned[first as usize];
+            let one_line = b.text.len() <= line.end - line.start;
+            b.visible = if markup || !one_line {
                 visible_text(b.text)
             } else {
                 Cow::Borrowed(trim(b.text))
             };
-            b.features = Features::of(&b.visible);
+            b.features = match &b.visible {
+                // A line the page scan counted: its words are those of the
+                // visible text (whitespace is no word), its characters less
+                // those of the whitespace trimmed off.
+                Cow::Borrowed(v) if one_line && !line.special => {
+                    let at = v.as_ptr() as usize - bytes.as_ptr() as usize;
+                    let cont = |s: &[u8]| s.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32;
+                    let trimmed =
+                        cont(&bytes[line.start..at]) + cont(&bytes[at + v.len()..line.end]);
+                    Features {
+                        words: line.words,
+                        chars: v.len() as u32 - (line.cont - trimmed),
+                        bullet: starts_with_bullet(v),
+                        ends_sentence: ends_like_sentence(v),
+                        has_url: false,
+                    }
+                }
+                v => Features::of(v),
+            };
         }
         Document {
             blocks,
@@ -228,6 +259,71 @@ fn count_ascii_words(b: &[u8]) -> u32 {
         start = end;
     }
     words
+}
+
+/// The length of the run of plain ASCII (no `:`) that `b` starts with:
+/// sixteen bytes at a time, in vector code, then byte by byte.
+fn plain_ascii_run(b: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 16) {
+        if !is_plain_ascii(chunk) {
+            break;
+        }
+        i += 16;
+    }
+    while i < b.len() && b[i] < 0x80 && b[i] != b':' {
+        i += 1;
+    }
+    i
+}
+
+/// [`count_words`] for text with no `www.`: runs of plain ASCII are counted
+/// with vector code ([`count_ascii_words`]), and only the characters between
+/// them (non-ASCII, `:`) one by one.
+fn count_words_by_runs(t: &str) -> (u32, u32, u32, bool) {
+    let bytes = t.as_bytes();
+    let alnum = |c: u8| c.is_ascii_alphanumeric() as u32;
+    let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = plain_ascii_run(&bytes[i..]);
+        if run > 0 {
+            let seg = &bytes[i..i + run];
+            // A word running on from before the run was counted there.
+            words += count_ascii_words(seg) - (in_word & alnum(seg[0]));
+            in_word = alnum(seg[run - 1]);
+            i += run;
+            continue;
+        }
+        let b = bytes[i];
+        if b == b':' {
+            if bytes[i + 1..].starts_with(b"//") {
+                // A URL: counted the slow way, as one word with what led to it.
+                let (w, u, c, _) = count_words(t, &CLASS);
+                return (w, u, c, true);
+            }
+            in_word = 0;
+            i += 1;
+            continue;
+        }
+        // A non-ASCII character.
+        let c = t[i..].chars().next().expect("i is on a char boundary");
+        let len = c.len_utf8();
+        continuation += len as u32 - 1;
+        if CLASS[b as usize] == C_WORD {
+            words += 1 - in_word;
+            in_word = 1;
+        } else if is_unspaced_script(c) {
+            unspaced += 1;
+            in_word = 0;
+        } else {
+            let w = !is_non_ascii_separator(c) as u32;
+            words += w & !in_word;
+            in_word = w;
+        }
+        i += len;
+    }
+    (words, unspaced, continuation, false)
 }
 
 /// Counts words (maximal runs of word characters, a URL being one), the
@@ -519,10 +615,12 @@ impl Features {
         static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
             std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
         let www = WWW.find(bytes).is_some();
-        let (words, unspaced, continuation, has_url) = if !www && is_plain_ascii(bytes) {
+        let (words, unspaced, continuation, has_url) = if www {
+            count_words(t, &CLASS_WWW)
+        } else if is_plain_ascii(bytes) {
             (count_ascii_words(bytes), 0, 0, false)
         } else {
-            count_words(t, if www { &CLASS_WWW } else { &CLASS })
+            count_words_by_runs(t)
         };
         Features {
             words: words + unspaced.div_ceil(2),
@@ -696,6 +794,59 @@ finance director said, and the bridge would open two years after that.\n";
         let f = Features::of("今回はそのKindleデスクトップアプリに関する話。");
         assert_eq!(f.words, 1 + 10);
         assert!(f.ends_sentence);
+    }
+
+    /// Features counted in the one pass over the page are what
+    /// [`Features::of`] gives for each block's visible text.
+    fn assert_features_agree(page: &str) {
+        for b in Document::from_text(page).blocks {
+            assert_eq!(b.features, Features::of(&b.visible), "{:?}", b.text);
+        }
+    }
+
+    #[test]
+    fn page_scan_features_agree_on_the_fixtures() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/text");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let input = entry.unwrap().path().join("input.txt");
+            if let Ok(page) = std::fs::read_to_string(&input) {
+                assert_features_agree(&page);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 5, "fixtures read: {seen}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn page_scan_features_agree_on_generated_pages(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Home", "\n", "\n\n", "\r\n", " ", "  * ", "- ", "The council voted.", "“Quoted.”",
+                "www.example.org", "https://x.org/a", "10:30", "[Link](/a)", "**bold**", "# Head",
+                "café", "東京", "\u{a0}", "\t", "…", "Read more", "x",
+                "A paragraph long enough to cross the sixty-four byte chunks of the scan, on and on.",
+            ]), 0..60)
+        ) {
+            assert_features_agree(&parts.concat());
+        }
+    }
+
+    proptest::proptest! {
+        /// Counting by runs of ASCII gives what counting byte by byte gives,
+        /// on text mixing ASCII, URLs, Latin, punctuation, CJK and Thai.
+        #[test]
+        fn counting_by_runs_agrees_with_byte_by_byte(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "word", " ", "  ", "U.S.", "don’t", "“Quoted”", " — ", "café", "naïve", "×", "é",
+                ":", "10:30", "http://x.org/a", " https://example.com/a-b ", "::", "//", "Привет",
+                "東京", "の", "ไทย", "«", "»", "\u{a0}", "…", "Ünal", "x", "1", "-", "\u{feff}",
+                "ﬁ", "𠀀", "😀", "a:b", "ab1, ",
+            ]), 0..40)
+        ) {
+            let t: String = parts.concat();
+            proptest::prop_assert_eq!(count_words_by_runs(&t), count_words(&t, &CLASS), "{:?}", t);
+        }
     }
 
     #[test]
