@@ -311,7 +311,7 @@ impl RuleSet {
         let stripped: Vec<&str> = blocks.iter().map(|&(t, _)| strip_bullet(t)).collect();
         let mut decisions = vec![Decision::default(); blocks.len()];
         if let Some(ac) = &self.body {
-            self.match_contains(ac, blocks, &stripped, &mut decisions);
+            self.match_contains(ac, page, blocks, &stripped, &mut decisions);
         }
         let mut caches = self.gates.as_ref().map(|g| g.caches());
         // Which floating patterns' literals the page holds.
@@ -341,63 +341,78 @@ impl RuleSet {
             .collect()
     }
 
-    /// Contains phrases: the blocks that may hold one are lower-cased into
-    /// one buffer, one line each, and searched in one pass. Case-sensitive
-    /// on a long haystack, the automaton skips ahead with its SIMD
-    /// prefilter instead of stepping through every byte of every block.
+    /// Contains phrases: the page is lower-cased whole and searched in one
+    /// pass, with the blocks that do not borrow from it (Markdown taken out,
+    /// wrapped lines joined) appended, a line each. Case-sensitive on a long
+    /// haystack, the automaton skips ahead with its SIMD prefilter instead of
+    /// stepping through every byte of every block; only the blocks where it
+    /// finds a phrase get the full, overlapping search.
     fn match_contains(
         &self,
         ac: &AhoCorasick,
+        page: &str,
         blocks: &[(&str, u32)],
         stripped: &[&str],
         decisions: &mut [Decision],
     ) {
-        // (start in the buffer, block index) of each block searched.
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        let page_range = page.as_bytes().as_ptr_range();
+        // (start, end) in the buffer of each block's stripped text, for the
+        // blocks short enough for a contains rule; in buffer order.
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         LOWER.with_borrow_mut(|lower| {
             lower.clear();
+            lower.extend_from_slice(page.as_bytes());
+            let mut appended = Vec::new();
             for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
-                if words <= self.body_max_words {
-                    starts.push((lower.len(), k));
-                    let at = lower.len();
-                    lower.extend_from_slice(s.as_bytes());
-                    lower[at..].make_ascii_lowercase();
+                if words > self.body_max_words || s.is_empty() {
+                    continue;
+                }
+                if page_range.contains(&s.as_ptr()) {
+                    let at = s.as_ptr() as usize - page_range.start as usize;
+                    spans.push((at, at + s.len(), k));
+                } else {
                     lower.push(b'\n');
+                    appended.push((lower.len(), lower.len() + s.len(), k));
+                    lower.extend_from_slice(s.as_bytes());
                 }
             }
-            let mut check = |hay: &[u8], offset: usize| {
-                for m in ac.find_overlapping_iter(hay) {
-                    let at = offset + m.start();
-                    let (start, k) = starts[starts.partition_point(|&(st, _)| st <= at) - 1];
-                    let s = stripped[k];
+            lower.make_ascii_lowercase();
+            // Blocks of a page come in reading order: sorted already.
+            spans.extend(appended);
+            let mut check = |(start, end, k): (usize, usize, usize)| {
+                let s = stripped[k];
+                for m in ac.find_overlapping_iter(&lower[start..end]) {
                     // Lower-casing ASCII keeps every byte where it was.
-                    let (from, to) = (at - start, offset + m.end() - start);
-                    if to <= s.len() && word_edge_before(s, from) && word_edge_after(s, to) {
+                    let (from, to) = (m.start(), m.end());
+                    if word_edge_before(s, from) && word_edge_after(s, to) {
                         let rule = self.body_patterns[m.pattern().as_usize()];
                         decisions[k].add(&self.rules, rule, blocks[k].1);
                     }
                 }
             };
             match &self.body_gate {
-                // Only the lines where the gate finds a phrase get the full,
+                // Only the blocks where the gate finds a phrase get the full,
                 // overlapping search.
                 Some(gate) => {
                     let mut next = 0;
-                    while let Some(m) =
-                        gate.find_in(&lower[..], aho_corasick::Span::from(next..lower.len()))
-                    {
-                        let line_start =
-                            memchr::memrchr(b'\n', &lower[..m.start()]).map_or(0, |i| i + 1);
-                        let line_end = memchr::memchr(b'\n', &lower[m.start()..])
-                            .map_or(lower.len(), |i| m.start() + i);
-                        check(&lower[line_start..line_end], line_start);
-                        next = (line_end + 1).min(lower.len());
-                        if next >= lower.len() {
+                    while next < lower.len() {
+                        let Some(m) =
+                            gate.find_in(&lower[..], aho_corasick::Span::from(next..lower.len()))
+                        else {
                             break;
+                        };
+                        let i = spans.partition_point(|&(st, _, _)| st <= m.start());
+                        match i.checked_sub(1).map(|i| spans[i]) {
+                            Some(span) if m.start() < span.1 => {
+                                check(span);
+                                next = span.1;
+                            }
+                            // Outside every block searched.
+                            _ => next = m.start() + 1,
                         }
                     }
                 }
-                None => check(&lower[..], 0),
+                None => spans.iter().for_each(|&span| check(span)),
             }
         });
     }
