@@ -18,6 +18,10 @@ pub struct RuleSet {
     /// Each head pattern's rule, mode and length in bytes.
     head_patterns: Vec<(u32, MatchMode, usize)>,
     head_max_len: usize,
+    /// The first two bytes (ASCII lower-cased; a NUL for a block of one
+    /// byte) a block matching a head phrase can start with, a bit each: most
+    /// blocks are ruled out before the automaton takes a step.
+    head_pairs: Box<[u64; 1024]>,
     /// Blocks with more words than this cannot match a line or prefix phrase.
     head_max_words: u32,
     /// Contains phrases: matched anywhere, in lower-cased text.
@@ -265,11 +269,26 @@ impl RuleSet {
                 .build()
         };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
+        let mut head_pairs = Box::new([0u64; 1024]);
+        for p in &head_pats {
+            let b = p.as_bytes();
+            let first = b[0].to_ascii_lowercase() as usize;
+            let seconds = match b.get(1) {
+                Some(&c) => c.to_ascii_lowercase() as usize..c.to_ascii_lowercase() as usize + 1,
+                // A one-byte phrase: whatever follows.
+                None => 0..256,
+            };
+            for second in seconds {
+                let pair = first << 8 | second;
+                head_pairs[pair / 64] |= 1 << (pair % 64);
+            }
+        }
         Ok(RuleSet {
             rules,
             head,
             head_patterns,
             head_max_len,
+            head_pairs,
             head_max_words,
             body,
             body_gate,
@@ -419,8 +438,15 @@ impl RuleSet {
 
     /// Line and prefix phrases: anchored at the block's start.
     fn match_head(&self, s: &str, words: u32, d: &mut Decision) {
+        let b = s.as_bytes();
+        let pair = match b {
+            [] => return,
+            [c] => (c.to_ascii_lowercase() as usize) << 8,
+            [c, d, ..] => (c.to_ascii_lowercase() as usize) << 8 | d.to_ascii_lowercase() as usize,
+        };
         if let Some(dfa) = &self.head
             && words <= self.head_max_words
+            && self.head_pairs[pair / 64] & 1 << (pair % 64) != 0
         {
             use aho_corasick::automaton::Automaton;
             let hay = &s.as_bytes()[..s.len().min(self.head_max_len)];
