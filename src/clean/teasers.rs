@@ -89,40 +89,75 @@ fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
     set
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
+/// A hash of a word from its bytes, eight at a time, ASCII letters taken
+/// lower-case (`| 0x20` lower-cases a letter and leaves a digit as it is).
+fn word_hash(w: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (w.len() as u64).wrapping_mul(K);
+    for chunk in w.chunks(8) {
+        let mut buf = [0u8; 8];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(buf) | 0x2020_2020_2020_2020;
+        h = (h ^ x).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
 
-/// Pushes the hash of every word of four or more characters in `text`
-/// (FNV-1a over its lower-cased characters). ASCII text is hashed byte by
-/// byte; other text character by character, to the same hashes.
+/// Pushes the hash of every word of four or more characters in `text`. An
+/// ASCII text is split byte by byte; other text character by character and
+/// lower-cased first, to the same hashes for the same words.
 fn word_hashes(text: &str, set: &mut Vec<u64>) {
+    let b = text.as_bytes();
     if text.is_ascii() {
-        let (mut h, mut len) = (FNV_OFFSET, 0);
-        for &b in text.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                h = (h ^ b.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-                len += 1;
-            } else {
-                if len >= 4 {
-                    set.push(h);
-                }
-                (h, len) = (FNV_OFFSET, 0);
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
             }
-        }
-        if len >= 4 {
-            set.push(h);
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i - start >= 4 {
+                set.push(word_hash(&b[start..i]));
+            }
         }
         return;
     }
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.len() < 4 || w.chars().count() < 4 {
-            continue;
+    // The word so far, lower-cased, and its length in characters.
+    let (mut word, mut chars) = (Vec::<u8>::new(), 0);
+    let mut i = 0;
+    while i <= b.len() {
+        let (alnum, len) = match b.get(i) {
+            Some(&c) if c < 0x80 => {
+                if c.is_ascii_alphanumeric() {
+                    word.push(c);
+                }
+                (c.is_ascii_alphanumeric(), 1)
+            }
+            Some(_) => {
+                let c = text[i..].chars().next().expect("i is on a char boundary");
+                if c.is_alphanumeric() {
+                    let mut buf = [0u8; 4];
+                    for l in c.to_lowercase() {
+                        word.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+                (c.is_alphanumeric(), c.len_utf8())
+            }
+            None => (false, 1),
+        };
+        if alnum {
+            chars += 1;
+        } else {
+            if chars >= 4 {
+                set.push(word_hash(&word));
+            }
+            chars = 0;
+            word.clear();
         }
-        let h = w
-            .chars()
-            .flat_map(char::to_lowercase)
-            .fold(FNV_OFFSET, |h, c| (h ^ c as u64).wrapping_mul(FNV_PRIME));
-        set.push(h);
+        i += len;
     }
 }
 
