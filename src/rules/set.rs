@@ -45,6 +45,13 @@ pub struct RuleSet {
     /// once over the whole page, and the pattern (index in `regex`) of each.
     floating_literals: Option<AhoCorasick>,
     floating_owner: Vec<u32>,
+    /// For each first byte of a block: the largest word limit among the
+    /// start-anchored patterns a block starting with it may match.
+    start_words: Box<[Option<u32>; 256]>,
+    /// The largest word limit among the end-anchored patterns.
+    end_words: Option<u32>,
+    /// The floating patterns (indices in `regex`).
+    floating: Vec<usize>,
     /// All selectors as one list (one match test per element), then each
     /// with its rule.
     selector_union: Option<scraper::Selector>,
@@ -216,6 +223,24 @@ impl RuleSet {
                 literals.extend(lits);
             }
         }
+        let mut start_words = Box::new([None; 256]);
+        let mut end_words = None;
+        let mut floating = Vec::new();
+        for (j, p) in regex.iter().enumerate() {
+            let widen =
+                |w: &mut Option<u32>| *w = Some(w.map_or(p.max_words, |m| m.max(p.max_words)));
+            match p.side {
+                Side::Start => {
+                    for (b, w) in start_words.iter_mut().enumerate() {
+                        if p.first_bytes.as_ref().is_none_or(|set| set[b]) {
+                            widen(w);
+                        }
+                    }
+                }
+                Side::End => widen(&mut end_words),
+                Side::Floating => floating.push(j),
+            }
+        }
         let floating_literals = if literals.is_empty() {
             None
         } else {
@@ -299,6 +324,9 @@ impl RuleSet {
             gates,
             floating_literals,
             floating_owner,
+            start_words,
+            end_words,
+            floating,
             selector_union,
             selectors,
         })
@@ -497,18 +525,26 @@ impl RuleSet {
             return;
         }
         let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
-        let (mut start, mut end) = (None, None);
+        // Each gate once, and only where one of its patterns could match:
+        // most blocks stop here.
+        let start =
+            self.start_words[first].is_some_and(|m| words <= m) && gates.may_match_start(caches, s);
+        let end = self.end_words.is_some_and(|m| words <= m) && gates.may_match_end(caches, s);
+        let may_float = |j: usize| {
+            let p = &self.regex[j];
+            words <= p.max_words && (!p.has_literals || floating(j))
+        };
+        if !start && !end && !self.floating.iter().any(|&j| may_float(j)) {
+            return;
+        }
         for (j, p) in self.regex.iter().enumerate() {
             if words > p.max_words {
                 continue;
             }
             let may = match p.side {
-                Side::Start => {
-                    p.first_bytes.as_ref().is_none_or(|set| set[first])
-                        && *start.get_or_insert_with(|| gates.may_match_start(caches, s))
-                }
-                Side::End => *end.get_or_insert_with(|| gates.may_match_end(caches, s)),
-                Side::Floating => !p.has_literals || floating(j),
+                Side::Start => start && p.first_bytes.as_ref().is_none_or(|set| set[first]),
+                Side::End => end,
+                Side::Floating => may_float(j),
             };
             if may && p.re.is_match(s) {
                 d.add(&self.rules, p.rule, words);
