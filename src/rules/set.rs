@@ -285,12 +285,18 @@ impl RuleSet {
                     .map_err(|e| e.to_string())?,
             )
         };
-        let body_gate = if lower.is_empty() {
+        // The gate looks for one word of each phrase, its longest: a phrase
+        // is in a block only if that word is, and long words are rare in
+        // text where short ones ("this", "use", "our") are everywhere.
+        let mut gate_words: Vec<&str> = lower.iter().map(|p| longest_word(p)).collect();
+        gate_words.sort_unstable();
+        gate_words.dedup();
+        let body_gate = if gate_words.is_empty() {
             None
         } else {
             aho_corasick::packed::Config::new()
                 .builder()
-                .extend(&lower)
+                .extend(&gate_words)
                 .build()
         };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
@@ -606,6 +612,14 @@ impl RuleSet {
 
 /// A phrase written with a straight apostrophe also matches the typographic
 /// one, and the other way round.
+/// The longest of the space-separated words of `phrase` (the last of
+/// equals), or the phrase if it has no space.
+fn longest_word(phrase: &str) -> &str {
+    phrase
+        .split(' ')
+        .fold("", |best, w| if w.len() >= best.len() { w } else { best })
+}
+
 fn apostrophe_variants(phrase: &str) -> Vec<String> {
     let mut v = vec![phrase.to_string()];
     if phrase.contains('\'') {
