@@ -86,44 +86,11 @@ impl<'a> Document<'a> {
             .map(|l| (l.start, trim_end(&src[l.start..l.end])))
             .collect();
         let width = wrap_width(&lines);
-        let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
-        // The line each block starts on.
-        let mut first_line: Vec<u32> = Vec::with_capacity(lines.len());
-        let mut blank_before = false;
-        // Whether the last line added to the last block filled the wrap width.
-        let mut last_line: Option<&str> = None;
-        for (i, &(start, text)) in lines.iter().enumerate() {
-            // Trimmed at the end, a line of whitespace is empty.
-            if text.is_empty() {
-                blank_before = !blocks.is_empty();
-                last_line = None;
-                continue;
-            }
-            if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
-                && continues_wrapped_line(prev, text, width)
-            {
-                let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
-                block.text = &src[block_start..start + text.len()];
-                last_line = Some(text);
-                continue;
-            }
-            blocks.push(Block {
-                text,
-                visible: Cow::Borrowed(text),
-                line: i + 1,
-                blank_before,
-                features: Features::default(),
-                html: None,
-            });
-            first_line.push(i as u32);
-            blank_before = false;
-            last_line = Some(text);
-        }
         // Most dumps hold no Markdown at all: one look at the whole page
         // spares a look at every block.
-        let markup = may_have_markup(src.as_bytes());
-        for (b, &first) in blocks.iter_mut().zip(&first_line) {
-            let line = &scanned[first as usize];
+        let markup = may_have_markup(bytes);
+        // A block's visible text and features, once it has all its lines.
+        let settle = |b: &mut Block<'a>, line: &scan::Line| {
             let one_line = b.text.len() <= line.end - line.start;
             b.visible = if markup || !one_line {
                 visible_text(b.text)
@@ -149,6 +116,50 @@ impl<'a> Document<'a> {
                 }
                 v => Features::of(v),
             };
+        };
+        let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
+        // In a wrapped dump, the line each block starts on: its block is
+        // settled once all its lines are in.
+        let mut first_line: Vec<u32> = Vec::new();
+        let mut blank_before = false;
+        // Whether the last line added to the last block filled the wrap width.
+        let mut last_line: Option<&str> = None;
+        for (i, &(start, text)) in lines.iter().enumerate() {
+            // Trimmed at the end, a line of whitespace is empty.
+            if text.is_empty() {
+                blank_before = !blocks.is_empty();
+                last_line = None;
+                continue;
+            }
+            if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
+                && continues_wrapped_line(prev, text, width)
+            {
+                let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
+                block.text = &src[block_start..start + text.len()];
+                last_line = Some(text);
+                continue;
+            }
+            let mut block = Block {
+                text,
+                visible: Cow::Borrowed(text),
+                line: i + 1,
+                blank_before,
+                features: Features::default(),
+                html: None,
+            };
+            if width.is_none() {
+                settle(&mut block, &scanned[i]);
+            } else {
+                first_line.push(i as u32);
+            }
+            blocks.push(block);
+            blank_before = false;
+            last_line = Some(text);
+        }
+        if width.is_some() {
+            for (b, &first) in blocks.iter_mut().zip(&first_line) {
+                settle(b, &scanned[first as usize]);
+            }
         }
         Document {
             blocks,
