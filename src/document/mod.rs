@@ -80,10 +80,15 @@ impl<'a> Document<'a> {
             let k = scanned.partition_point(|l| l.start <= at) - 1;
             scanned[k].special = true;
         }
-        // (byte offset, trimmed line) of every line.
-        let lines: Vec<(usize, &'a str)> = scanned
+        // (byte offset, trimmed line, its length in characters) of every line.
+        let lines: Vec<(usize, &'a str, usize)> = scanned
             .iter()
-            .map(|l| (l.start, trim_end(&src[l.start..l.end])))
+            .map(|l| {
+                let t = trim_end(&src[l.start..l.end]);
+                let trailing = &bytes[l.start + t.len()..l.end];
+                let cont = l.cont as usize - trailing.iter().filter(|&&c| c & 0xC0 == 0x80).count();
+                (l.start, t, t.len() - cont)
+            })
             .collect();
         let width = wrap_width(&lines);
         // Most dumps hold no Markdown at all: one look at the whole page
@@ -124,7 +129,7 @@ impl<'a> Document<'a> {
         let mut blank_before = false;
         // Whether the last line added to the last block filled the wrap width.
         let mut last_line: Option<&str> = None;
-        for (i, &(start, text)) in lines.iter().enumerate() {
+        for (i, &(start, text, _)) in lines.iter().enumerate() {
             // Trimmed at the end, a line of whitespace is empty.
             if text.is_empty() {
                 blank_before = !blocks.is_empty();
@@ -520,22 +525,28 @@ const MAX_WRAP: usize = 150;
 /// such break is a wrap, while lines that merely happen to fit are rarely
 /// that regular. A dump with one block per line (long lines, short menu
 /// entries one under another) has no such width.
-fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
+///
+/// `lines` are (offset, line trimmed at the end, its length in characters).
+fn wrap_width(lines: &[(usize, &str, usize)]) -> Option<usize> {
     let mut explained = [0i32; MAX_WRAP + 2];
     // How many breaks follow a line of each length.
     let mut by_len = [0i32; MAX_WRAP + 2];
     for pair in lines.windows(2) {
         // Lines are trimmed at the end: a blank one is empty.
-        let (a, b) = (pair[0].1, trim(pair[1].1));
-        if a.is_empty() || b.is_empty() || starts_list_item(b) {
+        let (a, len) = (pair[0].1, pair[0].2);
+        if a.is_empty() || len > MAX_WRAP {
             continue;
         }
-        let len = a.chars().count();
-        if len > MAX_WRAP {
+        let b = trim(pair[1].1);
+        if b.is_empty() || starts_list_item(b) {
             continue;
         }
         by_len[len] += 1;
-        let first_word = b.split(' ').next().unwrap_or("").chars().count();
+        let first_word = b
+            .bytes()
+            .take_while(|&c| c != b' ')
+            .filter(|&c| c & 0xC0 != 0x80)
+            .count();
         explained[len] += 1;
         explained[(len + 3 + first_word).min(MAX_WRAP + 1)] -= 1;
     }
@@ -554,7 +565,7 @@ fn wrap_width(lines: &[(usize, &str)]) -> Option<usize> {
 
 /// A line that starts a list item: a bullet or a number.
 fn starts_list_item(t: &str) -> bool {
-    BULLETS.iter().any(|b| t.starts_with(b)) || starts_numbered_item(t)
+    starts_with_bullet(t) || starts_numbered_item(t)
 }
 
 /// True when `next` continues the paragraph of `prev` in a dump wrapped at

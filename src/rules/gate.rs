@@ -130,6 +130,60 @@ pub(crate) fn required_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
         .then(|| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
+/// A pattern that matches all `hir` matches and more, over bytes: each
+/// Unicode class keeps its ASCII part and lets any run of non-ASCII bytes
+/// stand for its other characters; Unicode word boundaries are dropped.
+/// Its automaton needs a few dozen byte classes where the Unicode classes
+/// of the patterns (`\w`, `\p{L}`, case folding) need hundreds, so the
+/// gate's states stay few and small, in cache; and it never has to give up
+/// on non-ASCII text.
+fn ascii_superset(hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Repetition};
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            let ascii: Vec<ClassBytesRange> = c
+                .ranges()
+                .iter()
+                .filter(|r| r.start() <= '\x7f')
+                .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7f') as u8))
+                .collect();
+            let ascii =
+                (!ascii.is_empty()).then(|| Hir::class(Class::Bytes(ClassBytes::new(ascii))));
+            let other = c.ranges().iter().any(|r| r.end() > '\x7f').then(|| {
+                Hir::repetition(Repetition {
+                    min: 1,
+                    max: None,
+                    greedy: true,
+                    sub: Box::new(Hir::class(Class::Bytes(ClassBytes::new([
+                        ClassBytesRange::new(0x80, 0xFF),
+                    ])))),
+                })
+            });
+            match (ascii, other) {
+                (Some(a), Some(o)) => Hir::alternation(vec![a, o]),
+                (Some(h), None) | (None, Some(h)) => h,
+                (None, None) => Hir::fail(),
+            }
+        }
+        HirKind::Look(
+            Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode,
+        ) => Hir::empty(),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(ascii_superset(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => ascii_superset(&c.sub),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_superset).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_superset).collect()),
+        _ => hir.clone(),
+    }
+}
+
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 /// Each worker's scratch space for the two lazy automata.
@@ -161,12 +215,25 @@ impl Gates {
             if patterns.is_empty() {
                 return Ok(None);
             }
+            let hirs = patterns
+                .iter()
+                .map(|p| {
+                    regex_syntax::parse(p)
+                        .map(|h| ascii_superset(&h))
+                        .map_err(|e| e.to_string())
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let nfa = thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .reverse(reverse)
+                        .utf8(false)
+                        .which_captures(thompson::WhichCaptures::None),
+                )
+                .build_many_from_hir(&hirs)
+                .map_err(|e| e.to_string())?;
             DFA::builder()
-                // Unicode `\b` works on ASCII text; on other text the search
-                // gives up and the block goes to the patterns themselves.
-                .configure(DFA::config().unicode_word_boundary(true))
-                .thompson(thompson::Config::new().reverse(reverse))
-                .build_many(patterns)
+                .build_from_nfa(nfa)
                 .map(Some)
                 .map_err(|e| e.to_string())
         };
@@ -211,8 +278,7 @@ impl Gates {
 /// Whether an anchored automaton matches a prefix of `bytes` (a suffix, for
 /// a reverse one fed the bytes backwards). Walked byte by byte: a search
 /// call costs more than the few bytes most blocks take to die. A walk that
-/// gives up (non-ASCII text next to a Unicode `\b`, a cache that keeps
-/// filling) says maybe.
+/// gives up (a cache that keeps filling) says maybe.
 fn walk(dfa: &DFA, cache: &mut Cache, bytes: impl Iterator<Item = u8>) -> bool {
     let Ok(mut sid) = dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes)) else {
         return true;
