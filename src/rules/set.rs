@@ -41,10 +41,10 @@ pub struct RuleSet {
     /// from either end of a block: they rule out the block for every
     /// anchored pattern at once within a few bytes (most blocks match none).
     gates: Option<Arc<Gates>>,
-    /// The literals every match of a floating pattern starts with, searched
-    /// once over the whole page, and the pattern (index in `regex`) of each.
-    floating_literals: Option<AhoCorasick>,
-    floating_owner: Vec<u32>,
+    /// The literals every match of a floating pattern starts with, each
+    /// looked for once in the whole page (a vector search), with the pattern
+    /// (index in `regex`) it belongs to.
+    floating_literals: Vec<(memchr::memmem::Finder<'static>, u32)>,
     /// For each first byte of a block: the largest word limit among the
     /// start-anchored patterns a block starting with it may match.
     start_words: Box<[Option<u32>; 256]>,
@@ -241,11 +241,11 @@ impl RuleSet {
                 Side::Floating => floating.push(j),
             }
         }
-        let floating_literals = if literals.is_empty() {
-            None
-        } else {
-            Some(AhoCorasick::new(&literals).map_err(|e| e.to_string())?)
-        };
+        let floating_literals: Vec<_> = literals
+            .iter()
+            .zip(floating_owner)
+            .map(|(lit, owner)| (memchr::memmem::Finder::new(lit).into_owned(), owner))
+            .collect();
         let on = |side: Side| -> Vec<&str> {
             regex
                 .iter()
@@ -329,7 +329,6 @@ impl RuleSet {
             regex_max_words,
             gates,
             floating_literals,
-            floating_owner,
             start_words,
             end_words,
             floating,
@@ -369,9 +368,10 @@ impl RuleSet {
         let mut caches = self.gates.as_ref().map(|g| g.caches());
         // Which floating patterns' literals the page holds.
         let mut present = vec![false; self.regex.len()];
-        if let Some(ac) = &self.floating_literals {
-            for m in ac.find_overlapping_iter(page) {
-                present[self.floating_owner[m.pattern().as_usize()] as usize] = true;
+        for (finder, owner) in &self.floating_literals {
+            let owner = *owner as usize;
+            if !present[owner] && finder.find(page.as_bytes()).is_some() {
+                present[owner] = true;
             }
         }
         let page_range = page.as_bytes().as_ptr_range();
