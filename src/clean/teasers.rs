@@ -186,12 +186,15 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
     let core = (0..segments.len())
         .max_by_key(|&k| words(&segments[k]))
         .expect("at least two segments");
-    let vocab = distinct_words(page, &segments[core]);
+    // The article's words, hashed only if a segment after it is big
+    // enough to judge.
+    let mut vocab: Option<Vec<u64>> = None;
     for seg in &segments[core + 1..] {
         let own = distinct_words(page, seg);
         if own.len() < MIN_WORDS_TO_JUDGE {
             continue;
         }
+        let vocab = vocab.get_or_insert_with(|| distinct_words(page, &segments[core]));
         let shared = own
             .iter()
             .filter(|w| vocab.binary_search(w).is_ok())
