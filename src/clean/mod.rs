@@ -561,7 +561,7 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Con
             Mark::Removed(category, by) => {
                 pending_blank |= b.blank_before;
                 let start = removed_text.len();
-                removed_text.push_str(b.text.trim());
+                removed_text.push_str(crate::document::trim(b.text));
                 removals.push(Removal {
                     line: b.line,
                     span: start..removed_text.len(),

@@ -616,6 +616,9 @@ const BULLETS: [&str; 7] = ["* ", "o ", "- ", "+ ", "• ", "· ", "– "];
 /// Strips a leading list marker, if any, and surrounding whitespace.
 pub fn strip_bullet(text: &str) -> &str {
     let t = trim(text);
+    if !starts_with_bullet(t) {
+        return t;
+    }
     for b in BULLETS {
         if let Some(rest) = t.strip_prefix(b) {
             return rest.trim_start();
