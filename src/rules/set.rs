@@ -3,7 +3,7 @@
 use super::gate::{Gates, Side};
 use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
 use regex::Regex;
 use std::sync::Arc;
 
@@ -13,15 +13,16 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     /// Line and prefix phrases: only ever matched at the start of a block.
     /// An anchored automaton walked byte by byte from the block's start:
-    /// every phrase the block starts with is met on the way.
-    head: Option<aho_corasick::dfa::DFA>,
+    /// every phrase the block starts with is met on the way. A compact
+    /// trie rather than a DFA: the DFA of the shipped phrases takes 1.9 MB,
+    /// and a walk that leaves its first states mostly waits on memory.
+    head: Option<aho_corasick::nfa::contiguous::NFA>,
     /// Each head pattern's rule, mode and length in bytes.
     head_patterns: Vec<(u32, MatchMode, usize)>,
     head_max_len: usize,
-    /// The first two bytes (ASCII lower-cased; a NUL for a block of one
-    /// byte) a block matching a head phrase can start with, a bit each: most
+    /// The first bytes a block matching a head phrase can start with: most
     /// blocks are ruled out before the automaton takes a step.
-    head_pairs: Box<[u64; 1024]>,
+    head_starts: Box<StartFilter>,
     /// Blocks with more words than this cannot match a line or prefix phrase.
     head_max_words: u32,
     /// Contains phrases: matched anywhere, in lower-cased text.
@@ -131,6 +132,52 @@ fn collect_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> b
             }
             empty
         }
+    }
+}
+
+/// Which blocks may start with one of a set of phrases, by their first
+/// bytes (ASCII lower-cased): a bit for each first byte of a one-byte
+/// phrase, each first two bytes of a two-byte phrase, and (hashed into
+/// 65 536 bits) each first three bytes of a three-byte phrase and first
+/// four of a longer one. A block is looked up four times, one per length.
+#[derive(Debug, Clone)]
+struct StartFilter {
+    bits: [[u64; 1024]; 4],
+}
+
+impl Default for StartFilter {
+    fn default() -> StartFilter {
+        StartFilter {
+            bits: [[0; 1024]; 4],
+        }
+    }
+}
+
+impl StartFilter {
+    /// The slot of the first `n` bytes of `b` (lower-cased) in table `n - 1`.
+    fn slot(b: &[u8], n: usize) -> usize {
+        let mut key = 0u32;
+        for &c in &b[..n] {
+            key = key << 8 | c.to_ascii_lowercase() as u32;
+        }
+        if n <= 2 {
+            key as usize
+        } else {
+            (key.wrapping_mul(0x9e37_79b1) >> 16) as usize
+        }
+    }
+
+    fn add(&mut self, phrase: &[u8]) {
+        let n = phrase.len().min(4);
+        let slot = Self::slot(phrase, n);
+        self.bits[n - 1][slot / 64] |= 1 << (slot % 64);
+    }
+
+    fn may_start(&self, b: &[u8]) -> bool {
+        (1..=b.len().min(4)).any(|n| {
+            let slot = Self::slot(b, n);
+            self.bits[n - 1][slot / 64] & 1 << (slot % 64) != 0
+        })
     }
 }
 
@@ -262,10 +309,9 @@ impl RuleSet {
             None
         } else {
             Some(
-                aho_corasick::dfa::DFA::builder()
+                aho_corasick::nfa::contiguous::NFA::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Anchored)
                     .build(&head_pats)
                     .map_err(|e| e.to_string())?,
             )
@@ -300,26 +346,16 @@ impl RuleSet {
                 .build()
         };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
-        let mut head_pairs = Box::new([0u64; 1024]);
+        let mut head_starts = Box::new(StartFilter::default());
         for p in &head_pats {
-            let b = p.as_bytes();
-            let first = b[0].to_ascii_lowercase() as usize;
-            let seconds = match b.get(1) {
-                Some(&c) => c.to_ascii_lowercase() as usize..c.to_ascii_lowercase() as usize + 1,
-                // A one-byte phrase: whatever follows.
-                None => 0..256,
-            };
-            for second in seconds {
-                let pair = first << 8 | second;
-                head_pairs[pair / 64] |= 1 << (pair % 64);
-            }
+            head_starts.add(p.as_bytes());
         }
         Ok(RuleSet {
             rules,
             head,
             head_patterns,
             head_max_len,
-            head_pairs,
+            head_starts,
             head_max_words,
             body,
             body_gate,
@@ -472,15 +508,9 @@ impl RuleSet {
 
     /// Line and prefix phrases: anchored at the block's start.
     fn match_head(&self, s: &str, words: u32, d: &mut Decision) {
-        let b = s.as_bytes();
-        let pair = match b {
-            [] => return,
-            [c] => (c.to_ascii_lowercase() as usize) << 8,
-            [c, d, ..] => (c.to_ascii_lowercase() as usize) << 8 | d.to_ascii_lowercase() as usize,
-        };
         if let Some(dfa) = &self.head
             && words <= self.head_max_words
-            && self.head_pairs[pair / 64] & 1 << (pair % 64) != 0
+            && self.head_starts.may_start(s.as_bytes())
         {
             use aho_corasick::automaton::Automaton;
             let hay = &s.as_bytes()[..s.len().min(self.head_max_len)];
