@@ -457,10 +457,11 @@ pub fn visible_text(text: &str) -> Cow<'_, str> {
 /// `](`, `**`, `__`, a `[` before a digit, or a `#` after nothing but
 /// whitespace on its line. A few vector scans over the whole page.
 fn may_have_markup(b: &[u8]) -> bool {
-    use memchr::memmem;
-    memmem::find(b, b"](").is_some()
-        || memmem::find(b, b"**").is_some()
-        || memmem::find(b, b"__").is_some()
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static FINDERS: LazyLock<[Finder<'static>; 3]> =
+        LazyLock::new(|| [Finder::new(b"]("), Finder::new(b"**"), Finder::new(b"__")]);
+    FINDERS.iter().any(|f| f.find(b).is_some())
         || memchr::memchr_iter(b'[', b).any(|i| b.get(i + 1).is_some_and(u8::is_ascii_digit))
         || memchr::memchr_iter(b'#', b).any(|i| {
             b[..i]
