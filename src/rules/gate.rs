@@ -28,6 +28,12 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 pub(crate) enum Side {
     /// Anchored at the block's start: the forward gate.
     Start,
+    /// Anchored at the start, but a block starting with almost anything can
+    /// keep its automaton alive for a while (`^[\p{Lu}][\p{L}\-]+, …`
+    /// walks through the first word of every capitalised line); it holds a
+    /// literal every match contains, though (`, `). A forward gate of its
+    /// own, walked only for blocks holding one of the literals.
+    Wide,
     /// Anchored at the block's end: the reverse gate.
     End,
     /// Neither: tested on its own.
@@ -184,17 +190,41 @@ fn ascii_superset(hir: &Hir) -> Hir {
     }
 }
 
+/// A literal of two bytes or more that every match of `pattern` contains:
+/// the longest literal among the parts the pattern is a sequence of.
+pub(crate) fn required_literal(pattern: &str) -> Option<Vec<u8>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut hir = &hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    parts
+        .iter()
+        .filter_map(|p| match p.kind() {
+            HirKind::Literal(lit) if lit.0.len() >= 2 => Some(lit.0.to_vec()),
+            _ => None,
+        })
+        .max_by_key(Vec::len)
+}
+
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 /// Each worker's scratch space for the two lazy automata.
 pub(crate) struct Caches {
     forward: Option<Cache>,
+    wide: Option<Cache>,
     reverse: Option<Cache>,
 }
 
 /// The forward and reverse gates, built once and shared by every worker.
 pub(crate) struct Gates {
     forward: Option<DFA>,
+    /// The gate of the [`Side::Wide`] patterns, and their literals.
+    wide: Option<DFA>,
+    wide_literals: Vec<memchr::memmem::Finder<'static>>,
     reverse: Option<DFA>,
     caches: Pool<Caches, CacheFn>,
 }
@@ -209,8 +239,13 @@ impl std::fmt::Debug for Gates {
 }
 
 impl Gates {
-    /// Builds the gates for the start-anchored and the end-anchored patterns.
-    pub(crate) fn new(start: &[&str], end: &[&str]) -> Result<Gates, String> {
+    /// Builds the gates for the start-anchored patterns, the wide ones (with
+    /// their literals) and the end-anchored ones.
+    pub(crate) fn new(
+        start: &[&str],
+        wide: &[(&str, Vec<u8>)],
+        end: &[&str],
+    ) -> Result<Gates, String> {
         let build = |patterns: &[&str], reverse: bool| -> Result<Option<DFA>, String> {
             if patterns.is_empty() {
                 return Ok(None);
@@ -238,14 +273,26 @@ impl Gates {
                 .map_err(|e| e.to_string())
         };
         let forward = build(start, false)?;
+        let wide_patterns: Vec<&str> = wide.iter().map(|(p, _)| *p).collect();
+        let wide_dfa = build(&wide_patterns, false)?;
+        let mut literals: Vec<&[u8]> = wide.iter().map(|(_, l)| &l[..]).collect();
+        literals.sort_unstable();
+        literals.dedup();
+        let wide_literals = literals
+            .into_iter()
+            .map(|l| memchr::memmem::Finder::new(l).into_owned())
+            .collect();
         let reverse = build(end, true)?;
-        let (f, r) = (forward.clone(), reverse.clone());
+        let (f, w, r) = (forward.clone(), wide_dfa.clone(), reverse.clone());
         let make: CacheFn = Box::new(move || Caches {
             forward: f.as_ref().map(DFA::create_cache),
+            wide: w.as_ref().map(DFA::create_cache),
             reverse: r.as_ref().map(DFA::create_cache),
         });
         Ok(Gates {
             forward,
+            wide: wide_dfa,
+            wide_literals,
             reverse,
             caches: Pool::new(make),
         })
@@ -263,6 +310,18 @@ impl Gates {
             return false;
         };
         walk(dfa, cache, s.bytes())
+    }
+
+    /// Whether a wide pattern may match `s`: it holds one of their literals
+    /// and their automaton survives its start.
+    pub(crate) fn may_match_wide(&self, caches: &mut Caches, s: &str) -> bool {
+        let (Some(dfa), Some(cache)) = (&self.wide, caches.wide.as_mut()) else {
+            return false;
+        };
+        self.wide_literals
+            .iter()
+            .any(|f| f.find(s.as_bytes()).is_some())
+            && walk(dfa, cache, s.bytes())
     }
 
     /// Whether an end-anchored pattern may match `s`: searched backwards
@@ -320,11 +379,24 @@ mod tests {
     }
 
     #[test]
+    fn wide_patterns_are_walked_only_where_their_literal_is() {
+        let cite = r"^[\p{Lu}][\p{L}\-]+, (?:[\p{Lu}]\.\s?)+\(\d{4}\)";
+        assert_eq!(required_literal(cite), Some(b", ".to_vec()));
+        assert_eq!(required_literal(r"^(?:photo|image):\s"), None);
+        let gates = Gates::new(&[], &[(cite, b", ".to_vec())], &[]).unwrap();
+        let mut caches = gates.caches();
+        assert!(gates.may_match_wide(&mut caches, "Smith, J. (2019). A study."));
+        assert!(!gates.may_match_wide(&mut caches, "Smith J. (2019) without the comma"));
+        assert!(!gates.may_match_wide(&mut caches, "The council, on Tuesday, voted."));
+    }
+
+    #[test]
     fn gates_pass_what_their_patterns_match() {
         let start = [r"^(?i)photo:\s"];
         let end = [r"\(@\w+\) \d{4}$", r"(?i)\bafp$"];
-        let gates = Gates::new(&start, &end).unwrap();
+        let gates = Gates::new(&start, &[], &end).unwrap();
         let mut caches = gates.caches();
+        assert!(!gates.may_match_wide(&mut caches, "Photo: no wide patterns here"));
         assert!(gates.may_match_start(&mut caches, "Photo: the river at dawn"));
         assert!(!gates.may_match_start(&mut caches, "A photo: the river"));
         assert!(gates.may_match_end(&mut caches, "— Ann Lee (@annlee) 2024"));

@@ -47,8 +47,10 @@ pub struct RuleSet {
     /// (index in `regex`) it belongs to.
     floating_literals: Vec<(memchr::memmem::Finder<'static>, u32)>,
     /// For each first byte of a block: the largest word limit among the
-    /// start-anchored patterns a block starting with it may match.
+    /// start-anchored patterns a block starting with it may match; the
+    /// same for the wide ones.
     start_words: Box<[Option<u32>; 256]>,
+    wide_words: Box<[Option<u32>; 256]>,
     /// The largest word limit among the end-anchored patterns.
     end_words: Option<u32>,
     /// The floating patterns (indices in `regex`).
@@ -270,15 +272,37 @@ impl RuleSet {
                 literals.extend(lits);
             }
         }
+        // A start-anchored pattern that may start with a fifth of all bytes
+        // or more, and holds a literal, is wide.
+        let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
+        for (j, p) in regex.iter_mut().enumerate() {
+            let broad = p
+                .first_bytes
+                .as_ref()
+                .is_none_or(|set| set.iter().filter(|&&b| b).count() >= 52);
+            if p.side == Side::Start
+                && broad
+                && let Some(lit) = super::gate::required_literal(p.re.as_str())
+            {
+                p.side = Side::Wide;
+                wide_literals.push((j, lit));
+            }
+        }
         let mut start_words = Box::new([None; 256]);
+        let mut wide_words = Box::new([None; 256]);
         let mut end_words = None;
         let mut floating = Vec::new();
         for (j, p) in regex.iter().enumerate() {
             let widen =
                 |w: &mut Option<u32>| *w = Some(w.map_or(p.max_words, |m| m.max(p.max_words)));
             match p.side {
-                Side::Start => {
-                    for (b, w) in start_words.iter_mut().enumerate() {
+                Side::Start | Side::Wide => {
+                    let words = if p.side == Side::Start {
+                        &mut start_words
+                    } else {
+                        &mut wide_words
+                    };
+                    for (b, w) in words.iter_mut().enumerate() {
                         if p.first_bytes.as_ref().is_none_or(|set| set[b]) {
                             widen(w);
                         }
@@ -303,7 +327,15 @@ impl RuleSet {
         let gates = if regex.is_empty() {
             None
         } else {
-            Some(Arc::new(Gates::new(&on(Side::Start), &on(Side::End))?))
+            let wide: Vec<(&str, Vec<u8>)> = wide_literals
+                .into_iter()
+                .map(|(j, lit)| (regex[j].re.as_str(), lit))
+                .collect();
+            Some(Arc::new(Gates::new(
+                &on(Side::Start),
+                &wide,
+                &on(Side::End),
+            )?))
         };
         let head = if head_pats.is_empty() {
             None
@@ -366,6 +398,7 @@ impl RuleSet {
             gates,
             floating_literals,
             start_words,
+            wide_words,
             end_words,
             floating,
             selector_union,
@@ -565,12 +598,14 @@ impl RuleSet {
         // most blocks stop here.
         let start =
             self.start_words[first].is_some_and(|m| words <= m) && gates.may_match_start(caches, s);
+        let wide =
+            self.wide_words[first].is_some_and(|m| words <= m) && gates.may_match_wide(caches, s);
         let end = self.end_words.is_some_and(|m| words <= m) && gates.may_match_end(caches, s);
         let may_float = |j: usize| {
             let p = &self.regex[j];
             words <= p.max_words && (!p.has_literals || floating(j))
         };
-        if !start && !end && !self.floating.iter().any(|&j| may_float(j)) {
+        if !start && !wide && !end && !self.floating.iter().any(|&j| may_float(j)) {
             return;
         }
         for (j, p) in self.regex.iter().enumerate() {
@@ -579,6 +614,7 @@ impl RuleSet {
             }
             let may = match p.side {
                 Side::Start => start && p.first_bytes.as_ref().is_none_or(|set| set[first]),
+                Side::Wide => wide && p.first_bytes.as_ref().is_none_or(|set| set[first]),
                 Side::End => end,
                 Side::Floating => may_float(j),
             };
