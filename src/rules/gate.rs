@@ -222,6 +222,11 @@ pub(crate) struct Caches {
 /// The forward and reverse gates, built once and shared by every worker.
 pub(crate) struct Gates {
     forward: Option<DFA>,
+    /// For the forward and the reverse automaton: which first two bytes
+    /// (last two, backwards) it survives, a bit each. Most blocks die
+    /// there, and are ruled out by one lookup instead of a walk.
+    forward_pairs: Box<[u64; 1024]>,
+    reverse_pairs: Box<[u64; 1024]>,
     /// The gate of the [`Side::Wide`] patterns, and their literals.
     wide: Option<DFA>,
     wide_literals: Vec<memchr::memmem::Finder<'static>>,
@@ -283,6 +288,12 @@ impl Gates {
             .map(|l| memchr::memmem::Finder::new(l).into_owned())
             .collect();
         let reverse = build(end, true)?;
+        let forward_pairs = forward
+            .as_ref()
+            .map_or_else(|| Box::new([0; 1024]), survivors);
+        let reverse_pairs = reverse
+            .as_ref()
+            .map_or_else(|| Box::new([0; 1024]), survivors);
         let (f, w, r) = (forward.clone(), wide_dfa.clone(), reverse.clone());
         let make: CacheFn = Box::new(move || Caches {
             forward: f.as_ref().map(DFA::create_cache),
@@ -291,6 +302,8 @@ impl Gates {
         });
         Ok(Gates {
             forward,
+            forward_pairs,
+            reverse_pairs,
             wide: wide_dfa,
             wide_literals,
             reverse,
@@ -309,7 +322,14 @@ impl Gates {
         let (Some(dfa), Some(cache)) = (&self.forward, caches.forward.as_mut()) else {
             return false;
         };
-        walk(dfa, cache, s.bytes())
+        let b = s.as_bytes();
+        survives(&self.forward_pairs, b.first(), b.get(1)) && walk(dfa, cache, s.bytes())
+    }
+
+    /// Whether `text` holds a literal of a wide pattern (if it does not,
+    /// no block cut from it does).
+    pub(crate) fn holds_wide_literal(&self, text: &[u8]) -> bool {
+        self.wide_literals.iter().any(|f| f.find(text).is_some())
     }
 
     /// Whether a wide pattern may match `s`: it holds one of their literals
@@ -318,10 +338,7 @@ impl Gates {
         let (Some(dfa), Some(cache)) = (&self.wide, caches.wide.as_mut()) else {
             return false;
         };
-        self.wide_literals
-            .iter()
-            .any(|f| f.find(s.as_bytes()).is_some())
-            && walk(dfa, cache, s.bytes())
+        self.holds_wide_literal(s.as_bytes()) && walk(dfa, cache, s.bytes())
     }
 
     /// Whether an end-anchored pattern may match `s`: searched backwards
@@ -330,8 +347,59 @@ impl Gates {
         let (Some(dfa), Some(cache)) = (&self.reverse, caches.reverse.as_mut()) else {
             return false;
         };
-        walk(dfa, cache, s.bytes().rev())
+        let b = s.as_bytes();
+        let (last, before) = (b.len().checked_sub(1), b.len().checked_sub(2));
+        survives(
+            &self.reverse_pairs,
+            last.map(|i| &b[i]),
+            before.map(|i| &b[i]),
+        ) && walk(dfa, cache, s.bytes().rev())
     }
+}
+
+/// Which pairs of first bytes an anchored automaton survives (is not dead
+/// after, or has matched or given up by), a bit each.
+fn survivors(dfa: &DFA) -> Box<[u64; 1024]> {
+    let mut bits = Box::new([u64::MAX; 1024]);
+    let mut cache = dfa.create_cache();
+    let Ok(start) = dfa.start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
+    else {
+        return bits;
+    };
+    for b0 in 0..=255u8 {
+        let Ok(s1) = dfa.next_state(&mut cache, start, b0) else {
+            continue;
+        };
+        if s1.is_match() || s1.is_quit() {
+            continue;
+        }
+        for b1 in 0..=255u8 {
+            let dead = s1.is_dead()
+                || dfa
+                    .next_state(&mut cache, s1, b1)
+                    .is_ok_and(|s2| s2.is_dead());
+            if dead {
+                let pair = (b0 as usize) << 8 | b1 as usize;
+                bits[pair / 64] &= !(1 << (pair % 64));
+            }
+        }
+    }
+    // A cache that filled up and was cleared on the way forgot the states
+    // the table was built from: then every pair survives.
+    if cache.clear_count() > 0 {
+        bits.fill(u64::MAX);
+    }
+    bits
+}
+
+/// Whether a block whose first two bytes (last two, backwards) are `b0`
+/// and `b1` survives them; a block of fewer bytes is walked.
+fn survives(bits: &[u64; 1024], b0: Option<&u8>, b1: Option<&u8>) -> bool {
+    let (Some(&b0), Some(&b1)) = (b0, b1) else {
+        return true;
+    };
+    let pair = (b0 as usize) << 8 | b1 as usize;
+    bits[pair / 64] & 1 << (pair % 64) != 0
 }
 
 /// Whether an anchored automaton matches a prefix of `bytes` (a suffix, for

@@ -272,14 +272,16 @@ impl RuleSet {
                 literals.extend(lits);
             }
         }
-        // A start-anchored pattern that may start with a fifth of all bytes
-        // or more, and holds a literal, is wide.
+        // A start-anchored pattern that may start with twenty ASCII letters
+        // or more (any capitalised word, say), and holds a literal, is wide.
         let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
         for (j, p) in regex.iter_mut().enumerate() {
-            let broad = p
-                .first_bytes
-                .as_ref()
-                .is_none_or(|set| set.iter().filter(|&&b| b).count() >= 52);
+            let broad = p.first_bytes.as_ref().is_none_or(|set| {
+                (0..=255u8)
+                    .filter(|b| b.is_ascii_alphabetic() && set[*b as usize])
+                    .count()
+                    >= 20
+            });
             if p.side == Side::Start
                 && broad
                 && let Some(lit) = super::gate::required_literal(p.re.as_str())
@@ -436,11 +438,17 @@ impl RuleSet {
         }
         let mut caches = self.gates.as_ref().map(|g| g.caches());
         // Which floating patterns' literals the page holds.
-        let mut present = vec![false; self.regex.len()];
+        let mut on_page = PageLiterals {
+            floating: vec![false; self.regex.len()],
+            wide: self
+                .gates
+                .as_ref()
+                .is_some_and(|g| g.holds_wide_literal(page.as_bytes())),
+        };
         for (finder, owner) in &self.floating_literals {
             let owner = *owner as usize;
-            if !present[owner] && finder.find(page.as_bytes()).is_some() {
-                present[owner] = true;
+            if !on_page.floating[owner] && finder.find(page.as_bytes()).is_some() {
+                on_page.floating[owner] = true;
             }
         }
         let page_range = page.as_bytes().as_ptr_range();
@@ -448,8 +456,8 @@ impl RuleSet {
             self.match_head(s, words, &mut decisions[k]);
             if let (Some(gates), Some(caches)) = (&self.gates, caches.as_mut()) {
                 let in_page = page_range.contains(&s.as_ptr()) || s.is_empty();
-                let floating = |j: usize| !in_page || present[j];
-                self.match_patterns(gates, caches, s, words, floating, &mut decisions[k]);
+                let lits = in_page.then_some(&on_page);
+                self.match_patterns(gates, caches, s, words, lits, &mut decisions[k]);
             }
         }
         decisions
@@ -587,7 +595,7 @@ impl RuleSet {
         caches: &mut super::gate::Caches,
         s: &str,
         words: u32,
-        floating: impl Fn(usize) -> bool,
+        on_page: Option<&PageLiterals>,
         d: &mut Decision,
     ) {
         if words > self.regex_max_words {
@@ -598,12 +606,13 @@ impl RuleSet {
         // most blocks stop here.
         let start =
             self.start_words[first].is_some_and(|m| words <= m) && gates.may_match_start(caches, s);
-        let wide =
-            self.wide_words[first].is_some_and(|m| words <= m) && gates.may_match_wide(caches, s);
+        let wide = on_page.is_none_or(|l| l.wide)
+            && self.wide_words[first].is_some_and(|m| words <= m)
+            && gates.may_match_wide(caches, s);
         let end = self.end_words.is_some_and(|m| words <= m) && gates.may_match_end(caches, s);
         let may_float = |j: usize| {
             let p = &self.regex[j];
-            words <= p.max_words && (!p.has_literals || floating(j))
+            words <= p.max_words && (!p.has_literals || on_page.is_none_or(|l| l.floating[j]))
         };
         if !start && !wide && !end && !self.floating.iter().any(|&j| may_float(j)) {
             return;
@@ -623,6 +632,15 @@ impl RuleSet {
             }
         }
     }
+}
+
+/// Which literals of the patterns the page holds: a block cut from the
+/// page cannot match a pattern whose literals the page lacks.
+struct PageLiterals {
+    /// By pattern: the page holds a literal of this floating pattern.
+    floating: Vec<bool>,
+    /// The page holds a literal of a wide pattern.
+    wide: bool,
 }
 
 /// The rules that matched one block so far: the first keep rule and the
