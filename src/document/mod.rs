@@ -329,17 +329,25 @@ fn count_words_by_runs(t: &str) -> (u32, u32, u32, bool) {
         if CLASS[b as usize] == C_WORD {
             words += 1 - in_word;
             in_word = 1;
-        } else if is_unspaced_script(c) {
-            unspaced += 1;
-            in_word = 0;
         } else {
-            let w = !is_non_ascii_separator(c) as u32;
-            words += w & !in_word;
-            in_word = w;
+            count_char(c, &mut words, &mut in_word, &mut unspaced);
         }
         i += len;
     }
     (words, unspaced, continuation, false)
+}
+
+/// Counts a non-ASCII character that may separate words, belong to an
+/// unspaced script (counted apart) or be a letter.
+fn count_char(c: char, words: &mut u32, in_word: &mut u32, unspaced: &mut u32) {
+    if is_unspaced_script(c) {
+        *unspaced += 1;
+        *in_word = 0;
+    } else {
+        let w = !is_non_ascii_separator(c) as u32;
+        *words += w & !*in_word;
+        *in_word = w;
+    }
 }
 
 /// Counts words (maximal runs of word characters, a URL being one), the
@@ -394,14 +402,7 @@ fn count_words(t: &str, table: &[u8; 256]) -> (u32, u32, u32, bool) {
             _ => {
                 // A lead byte that may start a separator or an unspaced script.
                 let c = t[i..].chars().next().expect("i is on a char boundary");
-                if is_unspaced_script(c) {
-                    unspaced += 1;
-                    in_word = 0;
-                } else {
-                    let w = !is_non_ascii_separator(c) as u32;
-                    words += w & !in_word;
-                    in_word = w;
-                }
+                count_char(c, &mut words, &mut in_word, &mut unspaced);
             }
         }
         i += 1;
