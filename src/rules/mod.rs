@@ -3,12 +3,12 @@
 //! Rules are data in TOML files (see `README.md` for the format). They are read
 //! by [`RuleBook::load`], which checks every file and reports every problem as
 //! `file:line:col: message` before any page is touched, then compiles each
-//! effective rule set once: phrases into Aho-Corasick DFAs (ASCII
-//! case-insensitive; one for phrases anchored at a block's start, one for
-//! phrases found anywhere), each pattern into its own `Regex`, behind a gate
-//! that rules most blocks out for all patterns at once (see `gate.rs`). A
-//! compiled [`RuleSet`] is
-//! immutable and shared by all worker threads.
+//! effective rule set once: phrases into Aho-Corasick automata (ASCII
+//! case-insensitive; a trie for phrases anchored at a block's start, a DFA
+//! behind a SIMD searcher for phrases found anywhere), each pattern into its
+//! own `Regex`, behind gates that rule most blocks out for all patterns at
+//! once (see `gate.rs`). A compiled [`RuleSet`] is immutable and shared by
+//! all worker threads.
 //!
 //! This stage only answers "which rule, if any, matches this block"; deciding
 //! what to remove from a page is the cleaner's job.
