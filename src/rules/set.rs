@@ -27,8 +27,8 @@ pub struct RuleSet {
     head_max_words: u32,
     /// Contains phrases: matched anywhere, in lower-cased text.
     body: Option<AhoCorasick>,
-    /// The same phrases in a SIMD searcher (where the CPU has one) that
-    /// finds the few blocks worth the full search.
+    /// The longest word of each phrase in a SIMD searcher (where the CPU
+    /// has one) that finds the few blocks worth the full search.
     body_gate: Option<aho_corasick::packed::Searcher>,
     body_patterns: Vec<u32>,
     /// Blocks with more words than this cannot match a contains phrase.
@@ -184,7 +184,7 @@ impl StartFilter {
 }
 
 thread_local! {
-    /// Each worker's buffer for the lower-cased block.
+    /// Each worker's buffer for the lower-cased page.
     static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
