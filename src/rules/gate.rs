@@ -12,8 +12,14 @@
 //! patterns (one forward automaton), with the end-anchored ones (one
 //! automaton run backwards from the block's end), or, when neither end is
 //! anchored or both run into `.*` at once, with the floating patterns, which
-//! are tried one by one (the regex engine's literal prefilters skip most of
-//! the block for them).
+//! are tried one by one, and only on pages holding one of their literals.
+//! A start-anchored pattern that any capitalised word can begin ([`Side::Wide`])
+//! gets an automaton of its own, walked only for blocks holding a literal the
+//! pattern requires.
+//!
+//! The automata are built from an ASCII superset of the patterns (see
+//! [`ascii_superset`]), and a table of the first (last) two bytes each one
+//! survives spares most blocks the walk.
 
 use regex_automata::Anchored;
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -31,8 +37,9 @@ pub(crate) enum Side {
     /// Anchored at the start, but a block starting with almost anything can
     /// keep its automaton alive for a while (`^[\p{Lu}][\p{L}\-]+, …`
     /// walks through the first word of every capitalised line); it holds a
-    /// literal every match contains, though (`, `). A forward gate of its
-    /// own, walked only for blocks holding one of the literals.
+    /// literal every match contains, though (see [`required_literal`]). A
+    /// forward gate of its own, walked only for blocks holding one of the
+    /// literals.
     Wide,
     /// Anchored at the block's end: the reverse gate.
     End,
@@ -212,14 +219,15 @@ pub(crate) fn required_literal(pattern: &str) -> Option<Vec<u8>> {
 
 type CacheFn = Box<dyn Fn() -> Caches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
-/// Each worker's scratch space for the two lazy automata.
+/// Each worker's scratch space for the three lazy automata.
 pub(crate) struct Caches {
     forward: Option<Cache>,
     wide: Option<Cache>,
     reverse: Option<Cache>,
 }
 
-/// The forward and reverse gates, built once and shared by every worker.
+/// The forward, wide and reverse gates, built once and shared by every
+/// worker.
 pub(crate) struct Gates {
     forward: Option<DFA>,
     /// For the forward and the reverse automaton: which first two bytes
@@ -238,6 +246,7 @@ impl std::fmt::Debug for Gates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gates")
             .field("forward", &self.forward.is_some())
+            .field("wide", &self.wide.is_some())
             .field("reverse", &self.reverse.is_some())
             .finish()
     }

@@ -417,7 +417,7 @@ impl RuleSet {
     /// otherwise the first matching rule in file order.
     ///
     /// `words` is the block's word count (see [`crate::document::Features`]).
-    /// For the blocks of a whole page, [`RuleSet::match_blocks`] does the
+    /// For the blocks of a whole page, [`RuleSet::match_page`] does the
     /// same work faster.
     pub fn match_block(&self, text: &str, words: u32) -> Option<RuleMatch> {
         self.match_page("", &[(text, words)])[0]
@@ -694,8 +694,6 @@ impl RuleSet {
     }
 }
 
-/// A phrase written with a straight apostrophe also matches the typographic
-/// one, and the other way round.
 /// The longest of the space-separated words of `phrase` (the last of
 /// equals), or the phrase if it has no space.
 fn longest_word(phrase: &str) -> &str {
@@ -704,6 +702,8 @@ fn longest_word(phrase: &str) -> &str {
         .fold("", |best, w| if w.len() >= best.len() { w } else { best })
 }
 
+/// A phrase written with a straight apostrophe also matches the typographic
+/// one, and the other way round.
 fn apostrophe_variants(phrase: &str) -> Vec<String> {
     let mut v = vec![phrase.to_string()];
     if phrase.contains('\'') {
