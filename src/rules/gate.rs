@@ -112,19 +112,16 @@ fn is_broad(hir: &Hir) -> bool {
 
 /// The side a pattern is tested from: the anchored end where a search dies
 /// soonest, if it is sure to look at two bytes or more before it can run on.
-pub(crate) fn side_of(pattern: &str) -> Side {
-    let Ok(hir) = regex_syntax::parse(pattern) else {
-        return Side::Floating;
-    };
+pub(crate) fn side_of(hir: &Hir) -> Side {
     let props = hir.properties();
     let start = props
         .look_set_prefix()
         .contains(Look::Start)
-        .then(|| sure_bytes(&hir, false).0);
+        .then(|| sure_bytes(hir, false).0);
     let end = props
         .look_set_suffix()
         .contains(Look::End)
-        .then(|| sure_bytes(&hir, true).0);
+        .then(|| sure_bytes(hir, true).0);
     match (start, end) {
         (Some(s), e) if s >= 2 && e.is_none_or(|e| s >= e) => Side::Start,
         (_, Some(e)) if e >= 2 => Side::End,
@@ -132,12 +129,11 @@ pub(crate) fn side_of(pattern: &str) -> Side {
     }
 }
 
-/// The literals every match of `pattern` starts with, if there are a few
+/// The literals every match of a pattern starts with, if there are a few
 /// and none is empty.
-pub(crate) fn required_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn required_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let lits = seq.literals()?;
     (!lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty()))
         .then(|| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
@@ -197,11 +193,10 @@ fn ascii_superset(hir: &Hir) -> Hir {
     }
 }
 
-/// A literal of two bytes or more that every match of `pattern` contains:
-/// the longest literal among the parts the pattern is a sequence of.
-pub(crate) fn required_literal(pattern: &str) -> Option<Vec<u8>> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let mut hir = &hir;
+/// A literal of two bytes or more that every match of a pattern contains:
+/// the longest literal among the parts the pattern is a sequence of (the
+/// last of equals).
+pub(crate) fn required_literal(mut hir: &Hir) -> Option<Vec<u8>> {
     while let HirKind::Capture(c) = hir.kind() {
         hir = &c.sub;
     }
@@ -256,22 +251,15 @@ impl Gates {
     /// Builds the gates for the start-anchored patterns, the wide ones (with
     /// their literals) and the end-anchored ones.
     pub(crate) fn new(
-        start: &[&str],
-        wide: &[(&str, Vec<u8>)],
-        end: &[&str],
+        start: &[&Hir],
+        wide: &[(&Hir, Vec<u8>)],
+        end: &[&Hir],
     ) -> Result<Gates, String> {
-        let build = |patterns: &[&str], reverse: bool| -> Result<Option<DFA>, String> {
+        let build = |patterns: &[&Hir], reverse: bool| -> Result<Option<DFA>, String> {
             if patterns.is_empty() {
                 return Ok(None);
             }
-            let hirs = patterns
-                .iter()
-                .map(|p| {
-                    regex_syntax::parse(p)
-                        .map(|h| ascii_superset(&h))
-                        .map_err(|e| e.to_string())
-                })
-                .collect::<Result<Vec<_>, String>>()?;
+            let hirs: Vec<Hir> = patterns.iter().map(|h| ascii_superset(h)).collect();
             let nfa = thompson::Compiler::new()
                 .configure(
                     thompson::Config::new()
@@ -287,7 +275,7 @@ impl Gates {
                 .map_err(|e| e.to_string())
         };
         let forward = build(start, false)?;
-        let wide_patterns: Vec<&str> = wide.iter().map(|(p, _)| *p).collect();
+        let wide_patterns: Vec<&Hir> = wide.iter().map(|(p, _)| *p).collect();
         let wide_dfa = build(&wide_patterns, false)?;
         let mut literals: Vec<&[u8]> = wide.iter().map(|(_, l)| &l[..]).collect();
         literals.sort_unstable();
@@ -442,6 +430,27 @@ fn walk(dfa: &DFA, cache: &mut Cache, bytes: impl Iterator<Item = u8>) -> bool {
 mod tests {
     use super::*;
 
+    fn side_of(pattern: &str) -> Side {
+        super::side_of(&regex_syntax::parse(pattern).unwrap())
+    }
+
+    fn required_literal(pattern: &str) -> Option<Vec<u8>> {
+        super::required_literal(&regex_syntax::parse(pattern).unwrap())
+    }
+
+    fn gates(start: &[&str], wide: &[(&str, Vec<u8>)], end: &[&str]) -> Gates {
+        let parse = |p: &&str| regex_syntax::parse(p).unwrap();
+        let (start, end): (Vec<Hir>, Vec<Hir>) = (
+            start.iter().map(parse).collect(),
+            end.iter().map(parse).collect(),
+        );
+        let wide: Vec<(Hir, Vec<u8>)> = wide.iter().map(|(p, l)| (parse(p), l.clone())).collect();
+        let start: Vec<&Hir> = start.iter().collect();
+        let end: Vec<&Hir> = end.iter().collect();
+        let wide: Vec<(&Hir, Vec<u8>)> = wide.iter().map(|(h, l)| (h, l.clone())).collect();
+        Gates::new(&start, &wide, &end).unwrap()
+    }
+
     #[test]
     fn patterns_go_to_the_end_where_they_die_soonest() {
         assert_eq!(side_of(r"^(?i)photo credit:\s"), Side::Start);
@@ -460,7 +469,7 @@ mod tests {
         let cite = r"^[\p{Lu}][\p{L}\-]+, (?:[\p{Lu}]\.\s?)+\(\d{4}\)";
         assert_eq!(required_literal(cite), Some(b", ".to_vec()));
         assert_eq!(required_literal(r"^(?:photo|image):\s"), None);
-        let gates = Gates::new(&[], &[(cite, b", ".to_vec())], &[]).unwrap();
+        let gates = gates(&[], &[(cite, b", ".to_vec())], &[]);
         let mut caches = gates.caches();
         assert!(gates.may_match_wide(&mut caches, "Smith, J. (2019). A study."));
         assert!(!gates.may_match_wide(&mut caches, "Smith J. (2019) without the comma"));
@@ -471,7 +480,7 @@ mod tests {
     fn gates_pass_what_their_patterns_match() {
         let start = [r"^(?i)photo:\s"];
         let end = [r"\(@\w+\) \d{4}$", r"(?i)\bafp$"];
-        let gates = Gates::new(&start, &[], &end).unwrap();
+        let gates = gates(&start, &[], &end);
         let mut caches = gates.caches();
         assert!(!gates.may_match_wide(&mut caches, "Photo: no wide patterns here"));
         assert!(gates.may_match_start(&mut caches, "Photo: the river at dawn"));

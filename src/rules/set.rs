@@ -5,6 +5,7 @@ use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
 use regex::Regex;
+use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
 /// Rules compiled for matching: built once, shared by every worker.
@@ -79,22 +80,21 @@ struct Pattern {
     has_literals: bool,
 }
 
-/// The bytes a match of `pattern` can start with, when the pattern is
+/// The bytes a match of a pattern can start with, when the pattern is
 /// anchored at the start of the block and cannot match the empty string there.
-fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
+fn first_bytes(hir: &Hir) -> Option<Box<[bool; 256]>> {
     use regex_syntax::hir::Look;
-    let hir = regex_syntax::parse(pattern).ok()?;
     if !hir.properties().look_set_prefix().contains(Look::Start) {
         return None;
     }
     let mut set = Box::new([false; 256]);
-    let may_be_empty = collect_first_bytes(&hir, &mut set);
+    let may_be_empty = collect_first_bytes(hir, &mut set);
     (!may_be_empty).then_some(set)
 }
 
 /// Adds to `set` the first bytes of what `hir` can match; returns whether it
 /// can also match the empty string (then what follows it counts too).
-fn collect_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
+fn collect_first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
     use regex_syntax::hir::{Class, HirKind};
     // UTF-8 lead bytes grow with the code point, so a range of code points
     // starts with a contiguous range of lead bytes.
@@ -206,6 +206,7 @@ impl RuleSet {
         let mut body_pats: Vec<String> = Vec::new();
         let mut body_patterns = Vec::new();
         let mut regex = Vec::new();
+        let mut hirs: Vec<Hir> = Vec::new();
         let mut regex_max_words = 0u32;
         let (mut head_max_words, mut body_max_words) = (0u32, 0u32);
         for (i, rule) in rules.iter().enumerate() {
@@ -234,14 +235,17 @@ impl RuleSet {
                 }
             }
             for re in &rule.regex {
+                // Parsed once: every analysis below and the gates read it.
+                let hir = regex_syntax::parse(re).map_err(|e| e.to_string())?;
                 regex.push(Pattern {
                     re: Regex::new(re).map_err(|e| e.to_string())?,
                     rule: i,
                     max_words,
-                    first_bytes: first_bytes(re),
-                    side: super::gate::side_of(re),
+                    first_bytes: first_bytes(&hir),
+                    side: super::gate::side_of(&hir),
                     has_literals: false,
                 });
+                hirs.push(hir);
                 regex_max_words = regex_max_words.max(max_words);
             }
         }
@@ -261,21 +265,22 @@ impl RuleSet {
                 .collect();
             Some(scraper::Selector::parse(&all.join(", ")).map_err(|e| e.to_string())?)
         };
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut floating_owner = Vec::new();
-        for (k, p) in regex.iter_mut().enumerate() {
+        let mut floating_literals = Vec::new();
+        for (k, (p, hir)) in regex.iter_mut().zip(&hirs).enumerate() {
             if p.side == Side::Floating
-                && let Some(lits) = super::gate::required_prefixes(p.re.as_str())
+                && let Some(lits) = super::gate::required_prefixes(hir)
             {
                 p.has_literals = true;
-                floating_owner.extend(std::iter::repeat_n(k as u32, lits.len()));
-                literals.extend(lits);
+                for lit in lits {
+                    let finder = memchr::memmem::Finder::new(&lit).into_owned();
+                    floating_literals.push((finder, k as u32));
+                }
             }
         }
         // A start-anchored pattern that may start with twenty ASCII letters
         // or more (any capitalised word, say), and holds a literal, is wide.
         let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
-        for (j, p) in regex.iter_mut().enumerate() {
+        for (j, (p, hir)) in regex.iter_mut().zip(&hirs).enumerate() {
             let broad = p.first_bytes.as_ref().is_none_or(|set| {
                 (0..=255u8)
                     .filter(|b| b.is_ascii_alphabetic() && set[*b as usize])
@@ -284,7 +289,7 @@ impl RuleSet {
             });
             if p.side == Side::Start
                 && broad
-                && let Some(lit) = super::gate::required_literal(p.re.as_str())
+                && let Some(lit) = super::gate::required_literal(hir)
             {
                 p.side = Side::Wide;
                 wide_literals.push((j, lit));
@@ -314,24 +319,20 @@ impl RuleSet {
                 Side::Floating => floating.push(j),
             }
         }
-        let floating_literals: Vec<_> = literals
-            .iter()
-            .zip(floating_owner)
-            .map(|(lit, owner)| (memchr::memmem::Finder::new(lit).into_owned(), owner))
-            .collect();
-        let on = |side: Side| -> Vec<&str> {
+        let on = |side: Side| -> Vec<&Hir> {
             regex
                 .iter()
-                .filter(|p| p.side == side)
-                .map(|p| p.re.as_str())
+                .zip(&hirs)
+                .filter(|(p, _)| p.side == side)
+                .map(|(_, hir)| hir)
                 .collect()
         };
         let gates = if regex.is_empty() {
             None
         } else {
-            let wide: Vec<(&str, Vec<u8>)> = wide_literals
+            let wide: Vec<(&Hir, Vec<u8>)> = wide_literals
                 .into_iter()
-                .map(|(j, lit)| (regex[j].re.as_str(), lit))
+                .map(|(j, lit)| (&hirs[j], lit))
                 .collect();
             Some(Arc::new(Gates::new(
                 &on(Side::Start),
@@ -816,6 +817,7 @@ match = "prefix"
 
     #[test]
     fn anchored_patterns_know_their_first_bytes() {
+        let first_bytes = |p: &str| first_bytes(&regex_syntax::parse(p).unwrap());
         let set = first_bytes(r"^(?i)retrieved (?:from|on)\s").unwrap();
         assert!(set[b'r' as usize] && set[b'R' as usize] && !set[b'x' as usize]);
         let set = first_bytes("^[—–-]\\s*x").unwrap();
