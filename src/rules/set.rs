@@ -508,8 +508,14 @@ impl RuleSet {
                 }
             }
             lower.make_ascii_lowercase();
-            // Blocks of a page come in reading order: sorted already.
+            // Blocks of a page come in reading order, so this sort finds the
+            // spans sorted; a caller's blocks may come in any order.
             spans.extend(appended);
+            spans.sort_unstable_by_key(|&(start, _, _)| start);
+            // A gate's hit is taken to the one block around it: blocks
+            // sharing text (a caller may pass a line twice) are searched
+            // one by one instead.
+            let disjoint = spans.windows(2).all(|w| w[0].1 <= w[1].0);
             let mut check = |(start, end, k): (usize, usize, usize)| {
                 let s = stripped[k];
                 for m in ac.find_overlapping_iter(&lower[start..end]) {
@@ -524,7 +530,7 @@ impl RuleSet {
             match &self.body_gate {
                 // Only the blocks where the gate finds a phrase get the full,
                 // overlapping search.
-                Some(gate) => {
+                Some(gate) if disjoint => {
                     let mut next = 0;
                     while next < lower.len() {
                         let Some(m) =
@@ -543,7 +549,7 @@ impl RuleSet {
                         }
                     }
                 }
-                None => spans.iter().for_each(|&span| check(span)),
+                _ => spans.iter().for_each(|&span| check(span)),
             }
         });
     }
@@ -747,6 +753,28 @@ mod tests {
         let words = crate::document::Features::of(text).words;
         set.match_block(text, words)
             .map(|m| set.rules()[m.index].id.clone())
+    }
+
+    #[test]
+    fn contains_phrases_are_found_in_blocks_given_in_any_order_or_twice() {
+        let set = set(
+            "[[rule]]\nid = \"c\"\ncategory = \"consent\"\nphrases = [\"uses cookies\"]\nmatch = \"contains\"\n",
+        );
+        let page = "Home\nThis site uses cookies.\nThe council voted.\n";
+        let line = |n: usize| page.lines().nth(n).unwrap();
+        let found = |blocks: &[(&str, u32)]| -> Vec<bool> {
+            set.match_page(page, blocks)
+                .iter()
+                .map(Option::is_some)
+                .collect()
+        };
+        // Out of reading order.
+        assert_eq!(
+            found(&[(line(2), 3), (line(1), 4), (line(0), 1)]),
+            [false, true, false]
+        );
+        // The same line twice.
+        assert_eq!(found(&[(line(1), 4), (line(1), 4)]), [true, true]);
     }
 
     /// Table of (block, expected rule id) against one rule set.
