@@ -74,8 +74,6 @@ impl<'a> Document<'a> {
         let mut scanned = scan::lines(bytes);
         // `www.` makes a URL of an ASCII line: its words are counted the
         // slow way too.
-        static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
         for at in WWW.find_iter(bytes) {
             let k = scanned.partition_point(|l| l.start <= at) - 1;
             scanned[k].special = true;
@@ -86,7 +84,7 @@ impl<'a> Document<'a> {
             .map(|l| {
                 let t = trim_end(&src[l.start..l.end]);
                 let trailing = &bytes[l.start + t.len()..l.end];
-                let cont = l.cont as usize - trailing.iter().filter(|&&c| c & 0xC0 == 0x80).count();
+                let cont = l.cont as usize - continuation_bytes(trailing) as usize;
                 (l.start, t, t.len() - cont)
             })
             .collect();
@@ -108,9 +106,8 @@ impl<'a> Document<'a> {
                 // those of the whitespace trimmed off.
                 Cow::Borrowed(v) if one_line && !line.special => {
                     let at = v.as_ptr() as usize - bytes.as_ptr() as usize;
-                    let cont = |s: &[u8]| s.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32;
-                    let trimmed =
-                        cont(&bytes[line.start..at]) + cont(&bytes[at + v.len()..line.end]);
+                    let trimmed = continuation_bytes(&bytes[line.start..at])
+                        + continuation_bytes(&bytes[at + v.len()..line.end]);
                     Features {
                         words: line.words,
                         chars: v.len() as u32 - (line.cont - trimmed),
@@ -213,6 +210,16 @@ impl<'a> Document<'a> {
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()
     }
+}
+
+/// Finds `www.`, which makes a URL of the run it starts.
+static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
+
+/// UTF-8 continuation bytes in `b`: its length in bytes less its length in
+/// characters, for a slice on character boundaries.
+fn continuation_bytes(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32
 }
 
 const C_SEPARATOR: u8 = 0;
@@ -639,8 +646,6 @@ impl Features {
     pub fn of(text: &str) -> Features {
         let t = trim(text);
         let bytes = t.as_bytes();
-        static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
         let www = WWW.find(bytes).is_some();
         let (words, unspaced, continuation, has_url) = if www {
             count_words(t, &CLASS_WWW)
