@@ -55,99 +55,98 @@ struct Masks {
     slash: u64,
 }
 
+/// The bit masks of a chunk with one width of x86 vector instructions:
+/// `64 / $bytes` loads of `$bytes` bytes, each compared into masks. Written
+/// once for both widths ([`masks`] with SSE2, [`masks_avx2`]).
+#[cfg(target_arch = "x86_64")]
+macro_rules! vector_masks {
+    ($chunk:expr, $bytes:literal, $vec:ty, $load:ident, $set1:ident, $cmpeq:ident,
+     $min:ident, $sub:ident, $or:ident, $movemask:ident, $mask:ty) => {{
+        let mut m = Masks::default();
+        for k in 0..64 / $bytes {
+            // SAFETY: the load reads `$bytes` bytes inside the 64-byte chunk
+            // (k < 64 / $bytes), unaligned loads being allowed; the
+            // instructions are there (SSE2 is in the x86_64 baseline, and
+            // AVX2 is checked before `masks_avx2` is called).
+            unsafe {
+                let v = $load($chunk.as_ptr().add($bytes * k).cast());
+                let bits = |x: $vec| ($movemask(x) as $mask as u64) << ($bytes * k);
+                let eq = |b: u8| $cmpeq(v, $set1(b as i8));
+                // Bytes in lo..=hi: v - lo, unsigned, at most hi - lo.
+                let within = |lo: u8, hi: u8| {
+                    let x = $sub(v, $set1(lo as i8));
+                    $cmpeq($min(x, $set1((hi - lo) as i8)), x)
+                };
+                let lower = $or(v, $set1(0x20));
+                let letter = {
+                    let x = $sub(lower, $set1(b'a' as i8));
+                    $cmpeq($min(x, $set1(25)), x)
+                };
+                let alnum = $or(letter, within(b'0', b'9'));
+                m.newline |= bits(eq(b'\n'));
+                m.colon |= bits(eq(b':'));
+                m.slash |= bits(eq(b'/'));
+                if $movemask(v) == 0 {
+                    m.word |= bits(alnum);
+                    continue;
+                }
+                let word_lead = $or(
+                    $or(within(0xC3, 0xDF), eq(0xE1)),
+                    $or(within(0xEA, 0xEE), within(0xF1, 0xF4)),
+                );
+                m.word |= bits($or(alnum, word_lead));
+                m.cont |= bits(within(0x80, 0xBF));
+                m.special |= bits($or(
+                    $or(eq(0xE0), within(0xE3, 0xE9)),
+                    $or(eq(0xEF), eq(0xF0)),
+                ));
+                m.e2 |= bits(eq(0xE2));
+                m.c3 |= bits(eq(0xC3));
+                m.b0_bf |= bits(within(0xB0, 0xBF));
+                m.x97_b7 |= bits($or(eq(0x97), eq(0xB7)));
+            }
+        }
+        m
+    }};
+}
+
 /// [`masks`] with AVX2: 32 bytes a compare.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn masks_avx2(chunk: &[u8; 64]) -> Masks {
     use std::arch::x86_64::*;
-    let mut m = Masks::default();
-    for k in 0..2 {
-        // SAFETY: the load reads 32 bytes inside `chunk` (k < 2), unaligned
-        // loads being allowed; the caller checked the CPU has AVX2.
-        let v = unsafe { _mm256_loadu_si256(chunk.as_ptr().add(32 * k).cast()) };
-        let bits = |x: __m256i| (_mm256_movemask_epi8(x) as u32 as u64) << (32 * k);
-        let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
-        let within = |lo: u8, hi: u8| {
-            let x = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
-            _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8((hi - lo) as i8)), x)
-        };
-        let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-        let letter = {
-            let x = _mm256_sub_epi8(lower, _mm256_set1_epi8(b'a' as i8));
-            _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(25)), x)
-        };
-        let alnum = _mm256_or_si256(letter, within(b'0', b'9'));
-        m.newline |= bits(eq(b'\n'));
-        m.colon |= bits(eq(b':'));
-        m.slash |= bits(eq(b'/'));
-        if _mm256_movemask_epi8(v) == 0 {
-            m.word |= bits(alnum);
-            continue;
-        }
-        let word_lead = _mm256_or_si256(
-            _mm256_or_si256(within(0xC3, 0xDF), eq(0xE1)),
-            _mm256_or_si256(within(0xEA, 0xEE), within(0xF1, 0xF4)),
-        );
-        m.word |= bits(_mm256_or_si256(alnum, word_lead));
-        m.cont |= bits(within(0x80, 0xBF));
-        m.special |= bits(_mm256_or_si256(
-            _mm256_or_si256(eq(0xE0), within(0xE3, 0xE9)),
-            _mm256_or_si256(eq(0xEF), eq(0xF0)),
-        ));
-        m.e2 |= bits(eq(0xE2));
-        m.c3 |= bits(eq(0xC3));
-        m.b0_bf |= bits(within(0xB0, 0xBF));
-        m.x97_b7 |= bits(_mm256_or_si256(eq(0x97), eq(0xB7)));
-    }
-    m
+    vector_masks!(
+        chunk,
+        32,
+        __m256i,
+        _mm256_loadu_si256,
+        _mm256_set1_epi8,
+        _mm256_cmpeq_epi8,
+        _mm256_min_epu8,
+        _mm256_sub_epi8,
+        _mm256_or_si256,
+        _mm256_movemask_epi8,
+        u32
+    )
 }
 
+/// The bit masks of a chunk, with SSE2 (part of the x86_64 baseline).
 #[cfg(target_arch = "x86_64")]
 fn masks(chunk: &[u8; 64]) -> Masks {
     use std::arch::x86_64::*;
-    let mut m = Masks::default();
-    for k in 0..4 {
-        // SAFETY: SSE2 is part of the x86_64 baseline, and the load reads
-        // 16 bytes inside `chunk` (k < 4), unaligned loads being allowed.
-        unsafe {
-            let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast());
-            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u16 as u64) << (16 * k);
-            let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-            // Bytes in lo..=hi: v - lo, unsigned, at most hi - lo.
-            let within = |lo: u8, hi: u8| {
-                let x = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-                _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8((hi - lo) as i8)), x)
-            };
-            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            let letter = {
-                let x = _mm_sub_epi8(lower, _mm_set1_epi8(b'a' as i8));
-                _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(25)), x)
-            };
-            let alnum = _mm_or_si128(letter, within(b'0', b'9'));
-            m.newline |= bits(eq(b'\n'));
-            m.colon |= bits(eq(b':'));
-            m.slash |= bits(eq(b'/'));
-            if _mm_movemask_epi8(v) == 0 {
-                m.word |= bits(alnum);
-                continue;
-            }
-            let word_lead = _mm_or_si128(
-                _mm_or_si128(within(0xC3, 0xDF), eq(0xE1)),
-                _mm_or_si128(within(0xEA, 0xEE), within(0xF1, 0xF4)),
-            );
-            m.word |= bits(_mm_or_si128(alnum, word_lead));
-            m.cont |= bits(within(0x80, 0xBF));
-            m.special |= bits(_mm_or_si128(
-                _mm_or_si128(eq(0xE0), within(0xE3, 0xE9)),
-                _mm_or_si128(eq(0xEF), eq(0xF0)),
-            ));
-            m.e2 |= bits(eq(0xE2));
-            m.c3 |= bits(eq(0xC3));
-            m.b0_bf |= bits(within(0xB0, 0xBF));
-            m.x97_b7 |= bits(_mm_or_si128(eq(0x97), eq(0xB7)));
-        }
-    }
-    m
+    vector_masks!(
+        chunk,
+        16,
+        __m128i,
+        _mm_loadu_si128,
+        _mm_set1_epi8,
+        _mm_cmpeq_epi8,
+        _mm_min_epu8,
+        _mm_sub_epi8,
+        _mm_or_si128,
+        _mm_movemask_epi8,
+        u16
+    )
 }
 
 #[cfg(not(target_arch = "x86_64"))]
