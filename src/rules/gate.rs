@@ -110,9 +110,32 @@ fn is_broad(hir: &Hir) -> bool {
     }
 }
 
+/// Where a pattern is tested, and the literals its gate looks for: for a
+/// floating pattern, those every match starts with (none when there is no
+/// short list of them); for a wide one, one every match holds.
+/// `first_bytes` are the bytes a match can start with, when known.
+pub(crate) fn classify(hir: &Hir, first_bytes: Option<&[bool; 256]>) -> (Side, Vec<Vec<u8>>) {
+    // A start-anchored pattern that may begin with twenty ASCII letters or
+    // more can begin with any capitalised word.
+    let broad = first_bytes.is_none_or(|set| {
+        (0..=255u8)
+            .filter(|b| b.is_ascii_alphabetic() && set[*b as usize])
+            .count()
+            >= 20
+    });
+    match side_of(hir) {
+        Side::Floating => (Side::Floating, required_prefixes(hir).unwrap_or_default()),
+        Side::Start if broad => match required_literal(hir) {
+            Some(lit) => (Side::Wide, vec![lit]),
+            None => (Side::Start, Vec::new()),
+        },
+        side => (side, Vec::new()),
+    }
+}
+
 /// The side a pattern is tested from: the anchored end where a search dies
 /// soonest, if it is sure to look at two bytes or more before it can run on.
-pub(crate) fn side_of(hir: &Hir) -> Side {
+fn side_of(hir: &Hir) -> Side {
     let props = hir.properties();
     let start = props
         .look_set_prefix()
@@ -131,7 +154,7 @@ pub(crate) fn side_of(hir: &Hir) -> Side {
 
 /// The literals every match of a pattern starts with, if there are a few
 /// and none is empty.
-pub(crate) fn required_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+fn required_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let lits = seq.literals()?;
@@ -196,7 +219,7 @@ fn ascii_superset(hir: &Hir) -> Hir {
 /// A literal of two bytes or more that every match of a pattern contains:
 /// the longest literal among the parts the pattern is a sequence of (the
 /// last of equals).
-pub(crate) fn required_literal(mut hir: &Hir) -> Option<Vec<u8>> {
+fn required_literal(mut hir: &Hir) -> Option<Vec<u8>> {
     while let HirKind::Capture(c) = hir.kind() {
         hir = &c.sub;
     }
@@ -462,6 +485,22 @@ mod tests {
         assert_eq!(side_of(r"^.*$"), Side::Floating);
         // Letters-only repetitions end at the first space: not "anything".
         assert_eq!(side_of(r"^[\p{Lu}][\p{L}\-]+, [A-Z]\."), Side::Start);
+    }
+
+    #[test]
+    fn patterns_that_any_capitalised_word_can_begin_are_wide() {
+        let classify = |p: &str| {
+            let hir = regex_syntax::parse(p).unwrap();
+            let mut first = [false; 256];
+            first[b'A' as usize..=b'Z' as usize].fill(true);
+            let upper = p.starts_with("^[A-Z]");
+            classify(&hir, upper.then_some(&first)).0
+        };
+        assert_eq!(classify(r"^[A-Z][a-z]+, [A-Z]\. \(\d{4}\)"), Side::Wide);
+        // No literal to look for: an ordinary start-anchored pattern.
+        assert_eq!(classify(r"^[A-Z][a-z]+ [a-z]+s$"), Side::Start);
+        assert_eq!(classify(r"^(?i)photo credit:\s"), Side::Start);
+        assert_eq!(classify(r"\(n\.d\.[^)]*\)"), Side::Floating);
     }
 
     #[test]

@@ -74,9 +74,9 @@ struct Pattern {
     first_bytes: Option<Box<[bool; 256]>>,
     /// Which gate the pattern is behind.
     side: Side,
-    /// For a floating pattern: whether every match starts with one of the
-    /// literals in [`RuleSet::floating_literals`] (then a page without any
-    /// of its literals cannot match it).
+    /// Whether its gate looks for literals (see `gate::classify`): a
+    /// floating pattern with literals cannot match a page holding none of
+    /// them (see [`RuleSet::floating_literals`]).
     has_literals: bool,
 }
 
@@ -207,6 +207,8 @@ impl RuleSet {
         let mut body_patterns = Vec::new();
         let mut regex = Vec::new();
         let mut hirs: Vec<Hir> = Vec::new();
+        // The literals each pattern's gate looks for (see `gate::classify`).
+        let mut gate_literals: Vec<Vec<Vec<u8>>> = Vec::new();
         let mut regex_max_words = 0u32;
         let (mut head_max_words, mut body_max_words) = (0u32, 0u32);
         for (i, rule) in rules.iter().enumerate() {
@@ -237,15 +239,18 @@ impl RuleSet {
             for re in &rule.regex {
                 // Parsed once: every analysis below and the gates read it.
                 let hir = regex_syntax::parse(re).map_err(|e| e.to_string())?;
+                let first_bytes = first_bytes(&hir);
+                let (side, literals) = super::gate::classify(&hir, first_bytes.as_deref());
                 regex.push(Pattern {
                     re: Regex::new(re).map_err(|e| e.to_string())?,
                     rule: i,
                     max_words,
-                    first_bytes: first_bytes(&hir),
-                    side: super::gate::side_of(&hir),
-                    has_literals: false,
+                    first_bytes,
+                    side,
+                    has_literals: !literals.is_empty(),
                 });
                 hirs.push(hir);
+                gate_literals.push(literals);
                 regex_max_words = regex_max_words.max(max_words);
             }
         }
@@ -266,33 +271,16 @@ impl RuleSet {
             Some(scraper::Selector::parse(&all.join(", ")).map_err(|e| e.to_string())?)
         };
         let mut floating_literals = Vec::new();
-        for (k, (p, hir)) in regex.iter_mut().zip(&hirs).enumerate() {
-            if p.side == Side::Floating
-                && let Some(lits) = super::gate::required_prefixes(hir)
-            {
-                p.has_literals = true;
-                for lit in lits {
-                    let finder = memchr::memmem::Finder::new(&lit).into_owned();
-                    floating_literals.push((finder, k as u32));
-                }
-            }
-        }
-        // A start-anchored pattern that may start with twenty ASCII letters
-        // or more (any capitalised word, say), and holds a literal, is wide.
         let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
-        for (j, (p, hir)) in regex.iter_mut().zip(&hirs).enumerate() {
-            let broad = p.first_bytes.as_ref().is_none_or(|set| {
-                (0..=255u8)
-                    .filter(|b| b.is_ascii_alphabetic() && set[*b as usize])
-                    .count()
-                    >= 20
-            });
-            if p.side == Side::Start
-                && broad
-                && let Some(lit) = super::gate::required_literal(hir)
-            {
-                p.side = Side::Wide;
-                wide_literals.push((j, lit));
+        for (k, (p, literals)) in regex.iter().zip(gate_literals).enumerate() {
+            for lit in literals {
+                match p.side {
+                    Side::Wide => wide_literals.push((k, lit)),
+                    _ => {
+                        let finder = memchr::memmem::Finder::new(&lit).into_owned();
+                        floating_literals.push((finder, k as u32));
+                    }
+                }
             }
         }
         let mut start_words = Box::new([None; 256]);
