@@ -342,8 +342,8 @@ impl Gates {
         let (Some(dfa), Some(cache)) = (&self.forward, caches.forward.as_mut()) else {
             return false;
         };
-        let b = s.as_bytes();
-        survives(&self.forward_pairs, b.first(), b.get(1)) && walk(dfa, cache, s.bytes())
+        let first = s.as_bytes().first_chunk::<2>().copied();
+        survives(&self.forward_pairs, first) && walk(dfa, cache, s.bytes())
     }
 
     /// Whether `text` holds a literal of a wide pattern (if it does not,
@@ -367,13 +367,9 @@ impl Gates {
         let (Some(dfa), Some(cache)) = (&self.reverse, caches.reverse.as_mut()) else {
             return false;
         };
-        let b = s.as_bytes();
-        let (last, before) = (b.len().checked_sub(1), b.len().checked_sub(2));
-        survives(
-            &self.reverse_pairs,
-            last.map(|i| &b[i]),
-            before.map(|i| &b[i]),
-        ) && walk(dfa, cache, s.bytes().rev())
+        // Backwards, the last byte comes first.
+        let last = s.as_bytes().last_chunk::<2>().map(|&[a, b]| [b, a]);
+        survives(&self.reverse_pairs, last) && walk(dfa, cache, s.bytes().rev())
     }
 }
 
@@ -412,10 +408,10 @@ fn survivors(dfa: &DFA) -> Box<[u64; 1024]> {
     bits
 }
 
-/// Whether a block whose first two bytes (last two, backwards) are `b0`
-/// and `b1` survives them; a block of fewer bytes is walked.
-fn survives(bits: &[u64; 1024], b0: Option<&u8>, b1: Option<&u8>) -> bool {
-    let (Some(&b0), Some(&b1)) = (b0, b1) else {
+/// Whether an automaton survives the first two bytes it is fed; a block
+/// of fewer bytes (`None`) is walked.
+fn survives(bits: &[u64; 1024], pair: Option<[u8; 2]>) -> bool {
+    let Some([b0, b1]) = pair else {
         return true;
     };
     let pair = (b0 as usize) << 8 | b1 as usize;
