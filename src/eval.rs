@@ -7,6 +7,12 @@
 //! whose prediction has any gram, mean recall over pages whose expected text
 //! has any; F1 is the harmonic mean of the two means. This is the metric of
 //! `shared/evaldata/score.py`, which the test suite checks it against.
+//!
+//! Snippet truth ([`score_snippets`]) is the other metric: per page, passages
+//! that must be in the output ("with") and passages that must not
+//! ("without"), found by plain substring search after whitespace is
+//! normalised; micro precision, recall and F1 over all snippets. This is the
+//! metric of `shared/evaldata/snippets_score.py`.
 
 use regex::Regex;
 use std::collections::HashMap;
@@ -190,6 +196,140 @@ pub fn load_truth(json: &str, field: &str) -> Result<Vec<(String, String)>, Stri
         .collect())
 }
 
+/// Snippet truth of one page: passages that must be in its output and
+/// passages that must not.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+pub struct Snippets {
+    /// Passages of the main text.
+    #[serde(default)]
+    pub with: Vec<String>,
+    /// Passages of boilerplate.
+    #[serde(default)]
+    pub without: Vec<String>,
+}
+
+/// Snippet counts of one page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnippetPage {
+    /// Page id.
+    pub id: String,
+    /// "with" snippets found.
+    pub tp: usize,
+    /// "without" snippets found.
+    pub fp: usize,
+    /// "with" snippets missing.
+    pub fn_: usize,
+    /// "without" snippets missing.
+    pub tn: usize,
+    /// Whether the prediction was missing.
+    pub missing: bool,
+    /// Whether the prediction was empty (or missing).
+    pub empty: bool,
+}
+
+/// Snippet scores of a set: micro averages over every snippet of every page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnippetScores {
+    /// TP / (TP + FP).
+    pub precision: f64,
+    /// TP / (TP + FN).
+    pub recall: f64,
+    /// 2 TP / (2 TP + FP + FN).
+    pub f1: f64,
+    /// (TP + TN) / all snippets.
+    pub accuracy: f64,
+    /// Totals over the pages.
+    pub tp: usize,
+    /// Totals over the pages.
+    pub fp: usize,
+    /// Totals over the pages.
+    pub fn_: usize,
+    /// Totals over the pages.
+    pub tn: usize,
+    /// Pages with an empty (or missing) prediction.
+    pub empty: usize,
+    /// Pages with no prediction at all.
+    pub missing: usize,
+    /// Per page, sorted by id.
+    pub pages: Vec<SnippetPage>,
+}
+
+/// Whitespace as `snippets_score.py` sees it: Python's `\s` on text, which
+/// also takes the four ASCII separators U+001C–U+001F.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Every run of whitespace one space, the ends stripped.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Scores predictions against snippet truth. `pred` gives a page's predicted
+/// text, or `None` when it is missing; a missing or empty prediction finds no
+/// snippet.
+pub fn score_snippets<'a>(
+    truth: impl IntoIterator<Item = (&'a str, &'a Snippets)>,
+    mut pred: impl FnMut(&str) -> Option<String>,
+) -> SnippetScores {
+    let mut truth: Vec<(&str, &Snippets)> = truth.into_iter().collect();
+    truth.sort_by(|a, b| a.0.cmp(b.0));
+    let mut pages = Vec::with_capacity(truth.len());
+    for (id, s) in truth {
+        let p = pred(id);
+        let missing = p.is_none();
+        let text = p.unwrap_or_default();
+        let empty = text.trim_matches(is_space).is_empty();
+        let mut page = SnippetPage {
+            id: id.to_string(),
+            missing,
+            empty,
+            ..SnippetPage::default()
+        };
+        // An empty text finds nothing (even an empty snippet).
+        let out = (!text.is_empty()).then(|| normalise(&text));
+        let found = |snippet: &str| {
+            out.as_ref()
+                .is_some_and(|o| o.contains(&normalise(snippet)))
+        };
+        page.tp = s.with.iter().filter(|w| found(w)).count();
+        page.fn_ = s.with.len() - page.tp;
+        page.fp = s.without.iter().filter(|w| found(w)).count();
+        page.tn = s.without.len() - page.fp;
+        pages.push(page);
+    }
+    let sum = |f: fn(&SnippetPage) -> usize| pages.iter().map(f).sum::<usize>();
+    let (tp, fp, fn_, tn) = (sum(|p| p.tp), sum(|p| p.fp), sum(|p| p.fn_), sum(|p| p.tn));
+    let div = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    SnippetScores {
+        precision: div(tp, tp + fp),
+        recall: div(tp, tp + fn_),
+        f1: div(2 * tp, 2 * tp + fp + fn_),
+        accuracy: div(tp + tn, tp + tn + fp + fn_),
+        tp,
+        fp,
+        fn_,
+        tn,
+        empty: pages.iter().filter(|p| p.empty).count(),
+        missing: pages.iter().filter(|p| p.missing).count(),
+        pages,
+    }
+}
+
+/// Reads a snippet file: a JSON object of id → `{"with": [...], "without": [...]}`.
+pub fn load_snippets(json: &str) -> Result<Vec<(String, Snippets)>, String> {
+    let map: std::collections::BTreeMap<String, Snippets> =
+        serde_json::from_str(json).map_err(|e| e.to_string())?;
+    Ok(map.into_iter().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +374,49 @@ mod tests {
         assert_eq!(s.recall, 0.5);
         assert_eq!(s.missing, 1);
         assert_eq!(s.empty, 1);
+    }
+
+    #[test]
+    fn snippets_are_found_after_whitespace_is_normalised() {
+        let truth = [(
+            "a".to_string(),
+            Snippets {
+                with: vec!["The bridge  opens\nin May.".into(), "Tolls are free".into()],
+                without: vec!["Share this".into(), "Sign up".into()],
+            },
+        )];
+        let s = score_snippets(truth.iter().map(|(a, b)| (a.as_str(), b)), |_| {
+            Some("The bridge opens in May.\tTolls are\u{a0}free until June.\nSign up\n".into())
+        });
+        assert_eq!((s.tp, s.fn_, s.fp, s.tn), (2, 0, 1, 1));
+        assert!((s.precision - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(s.recall, 1.0);
+        assert!((s.f1 - 0.8).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_missing_or_empty_prediction_finds_no_snippet() {
+        let truth = [
+            (
+                "a".to_string(),
+                Snippets {
+                    with: vec!["x y".into()],
+                    without: vec!["z".into()],
+                },
+            ),
+            (
+                "b".to_string(),
+                Snippets {
+                    with: vec!["x y".into()],
+                    without: vec![],
+                },
+            ),
+        ];
+        let s = score_snippets(truth.iter().map(|(a, b)| (a.as_str(), b)), |id| {
+            (id == "a").then(|| " \n".to_string())
+        });
+        assert_eq!((s.tp, s.fn_, s.fp, s.tn), (0, 2, 0, 1));
+        assert_eq!((s.empty, s.missing), (2, 1));
+        assert_eq!(s.f1, 0.0);
     }
 }

@@ -198,9 +198,18 @@ struct CleanArgs {
 
 #[derive(clap::Args)]
 struct EvalArgs {
-    /// JSON file: id → expected text (or id → {articleBody: text}).
-    #[arg(long)]
-    truth: PathBuf,
+    /// JSON file: id → expected text (or id → {articleBody: text}); scored
+    /// with the bag-of-4-grams body metric.
+    #[arg(
+        long,
+        required_unless_present = "snippets",
+        conflicts_with = "snippets"
+    )]
+    truth: Option<PathBuf>,
+    /// JSON file: id → {"with": [...], "without": [...]}, passages that must
+    /// and must not be in the output; scored with the snippet metric.
+    #[arg(long, value_name = "FILE")]
+    snippets: Option<PathBuf>,
     /// Directory holding `<id>.txt` predictions (or, with --clean, inputs).
     dir: PathBuf,
     /// Clean `<id>.*` inputs in DIR first, then score the results.
@@ -429,17 +438,37 @@ fn emit(output: &Option<PathBuf>, bytes: &[u8]) -> Result<ExitCode> {
 }
 
 fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
-    let json = std::fs::read_to_string(&args.truth)
-        .with_context(|| format!("{}: cannot read truth file", args.truth.display()))?;
-    let truth = eval::load_truth(&json, &args.field)
-        .map_err(|e| Usage(format!("{}: {e}", args.truth.display())))?;
+    enum Truth {
+        Bodies(Vec<(String, String)>),
+        Snippets(Vec<(String, eval::Snippets)>),
+    }
+    let truth = match (&args.truth, &args.snippets) {
+        (Some(p), _) => {
+            let json = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read truth file", p.display()))?;
+            let t = eval::load_truth(&json, &args.field)
+                .map_err(|e| Usage(format!("{}: {e}", p.display())))?;
+            Truth::Bodies(t)
+        }
+        (None, Some(p)) => {
+            let json = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read snippet file", p.display()))?;
+            let t =
+                eval::load_snippets(&json).map_err(|e| Usage(format!("{}: {e}", p.display())))?;
+            Truth::Snippets(t)
+        }
+        (None, None) => return Err(Usage("--truth or --snippets is needed".into()).into()),
+    };
     if !args.dir.is_dir() {
         return Err(Usage(format!("{}: not a directory", args.dir.display())).into());
     }
     let started = Instant::now();
-    let scores = if args.clean {
+    // A page's prediction: its input cleaned (--clean), else `<id>.txt`.
+    let mut failed = 0;
+    let mut predict: Box<dyn FnMut(&str) -> Option<String>> = if args.clean {
         let cleaner = cleaner(&args.rules)?;
         let format = args.rules.format.map(Format::from);
+        let site = args.rules.site.clone();
         let (files, _) = input::collect(std::slice::from_ref(&args.dir), false);
         let by_id: std::collections::HashMap<String, PathBuf> = files
             .into_iter()
@@ -448,51 +477,86 @@ fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
                 Some((stem, f.path))
             })
             .collect();
-        let mut failed = 0;
-        let s = eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
+        let failed = &mut failed;
+        Box::new(move |id| {
             let path = by_id.get(id)?;
-            match pipeline::clean_file(&cleaner, path, format, args.rules.site.as_deref()) {
+            match pipeline::clean_file(&cleaner, path, format, site.as_deref()) {
                 Ok((c, _)) => Some(c.text),
                 Err(e) => {
                     eprintln!("failed: {e}");
-                    failed += 1;
+                    *failed += 1;
                     None
                 }
             }
-        });
-        if failed > 0 {
-            eprintln!("{failed} page(s) failed and were scored as empty");
-        }
-        s
+        })
     } else {
-        eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
-            std::fs::read(args.dir.join(format!("{id}.txt")))
+        let dir = args.dir.clone();
+        Box::new(move |id| {
+            std::fs::read(dir.join(format!("{id}.txt")))
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         })
     };
-    println!(
-        "pages {}  F1 {:.3}  precision {:.3}  recall {:.3}  accuracy {:.3}  pageF1 {:.3}  empty {}  missing {}",
-        scores.pages.len(),
-        scores.f1,
-        scores.precision,
-        scores.recall,
-        scores.accuracy,
-        scores.page_f1,
-        scores.empty,
-        scores.missing
-    );
+    let tsv = match &truth {
+        Truth::Bodies(truth) => {
+            let scores = eval::score(
+                truth.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+                &mut predict,
+            );
+            println!(
+                "pages {}  F1 {:.3}  precision {:.3}  recall {:.3}  accuracy {:.3}  pageF1 {:.3}  empty {}  missing {}",
+                scores.pages.len(),
+                scores.f1,
+                scores.precision,
+                scores.recall,
+                scores.accuracy,
+                scores.page_f1,
+                scores.empty,
+                scores.missing
+            );
+            let mut tsv = String::from("id\tprecision\trecall\tf1\ttrue_tokens\tpred_tokens\n");
+            for p in &scores.pages {
+                tsv.push_str(&format!(
+                    "{}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\n",
+                    p.id, p.precision, p.recall, p.f1, p.true_tokens, p.pred_tokens
+                ));
+            }
+            tsv
+        }
+        Truth::Snippets(truth) => {
+            let s = eval::score_snippets(truth.iter().map(|(a, b)| (a.as_str(), b)), &mut predict);
+            println!(
+                "pages {}  F1 {:.3}  precision {:.3}  recall {:.3}  accuracy {:.3}  tp {}  fp {}  fn {}  tn {}  empty {}  missing {}",
+                s.pages.len(),
+                s.f1,
+                s.precision,
+                s.recall,
+                s.accuracy,
+                s.tp,
+                s.fp,
+                s.fn_,
+                s.tn,
+                s.empty,
+                s.missing
+            );
+            let mut tsv = String::from("id\ttp\tfp\tfn\ttn\n");
+            for p in &s.pages {
+                tsv.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\n",
+                    p.id, p.tp, p.fp, p.fn_, p.tn
+                ));
+            }
+            tsv
+        }
+    };
+    drop(predict);
+    if failed > 0 {
+        eprintln!("{failed} page(s) failed and were scored as empty");
+    }
     if args.clean {
         eprintln!("({:.2}s)", started.elapsed().as_secs_f64());
     }
     if let Some(path) = &args.per_page {
-        let mut tsv = String::from("id\tprecision\trecall\tf1\ttrue_tokens\tpred_tokens\n");
-        for p in &scores.pages {
-            tsv.push_str(&format!(
-                "{}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\n",
-                p.id, p.precision, p.recall, p.f1, p.true_tokens, p.pred_tokens
-            ));
-        }
         boilerstrip::output::write_atomic(path, tsv.as_bytes(), None)?;
     }
     Ok(ExitCode::SUCCESS)

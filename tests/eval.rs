@@ -164,3 +164,89 @@ fn eval_agrees_with_score_py() {
         }
     }
 }
+
+fn python_snippet_scores(snippets: &Path, pred: &Path) -> Option<serde_json::Value> {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = tmp.path().join("s.json");
+    let script = snippets
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("snippets_score.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["--snippets", snippets.to_str().unwrap(), "--bootstrap", "2"])
+        .args(["--json", json.to_str().unwrap()])
+        .arg(pred)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+            let name = pred.file_name().unwrap().to_str().unwrap().to_string();
+            Some(v[name].clone())
+        }
+        other => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(!ci, "python3 snippets_score.py failed under CI: {other:?}");
+            eprintln!("skipping: python3 snippets_score.py could not run: {other:?}");
+            None
+        }
+    }
+}
+
+/// `boilerstrip eval --snippets` scores like `snippets_score.py`, on the
+/// cleaned open-web pages and on their text dumps as they are.
+#[test]
+fn eval_snippets_agrees_with_snippets_score_py() {
+    let Some(shared) = shared() else { return };
+    let set = shared.join("web-mixed");
+    let tmp = tempfile::tempdir().unwrap();
+    let cleaned = tmp.path().join("cleaned");
+    let o = Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
+        .args(["clean", "-q", "-o", cleaned.to_str().unwrap()])
+        .arg(set.join("html"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let snippets_path = set.join("snippets.json");
+    for pred in [cleaned, set.join("textdumps")] {
+        let o = Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
+            .args(["eval", "--snippets", snippets_path.to_str().unwrap()])
+            .arg(&pred)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let line = String::from_utf8(o.stdout).unwrap();
+        let figure = |name: &str| -> f64 {
+            let mut words = line.split_whitespace();
+            words.find(|w| *w == name);
+            words.next().unwrap().parse().unwrap()
+        };
+        let Some(theirs) = python_snippet_scores(&snippets_path, &pred) else {
+            return;
+        };
+        for (ours, name) in [
+            ("F1", "f1"),
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("accuracy", "accuracy"),
+        ] {
+            let (v, t) = (figure(ours), theirs[name].as_f64().unwrap());
+            assert!(
+                (v - t).abs() <= 0.001,
+                "{}: {name} ours {v:.3} snippets_score.py {t:.5}",
+                pred.display()
+            );
+        }
+        for name in ["tp", "fp", "fn", "tn"] {
+            assert_eq!(
+                figure(name),
+                theirs[name].as_f64().unwrap(),
+                "{}: {name}",
+                pred.display()
+            );
+        }
+    }
+}
