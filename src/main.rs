@@ -465,7 +465,8 @@ fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
     let started = Instant::now();
     // A page's prediction: its input cleaned (--clean), else `<id>.txt`.
     let mut failed = 0;
-    let mut predict: Box<dyn FnMut(&str) -> Option<String>> = if args.clean {
+    type Predict<'a> = Box<dyn FnMut(&str) -> Option<String> + 'a>;
+    let mut predict: Predict = if args.clean {
         let cleaner = cleaner(&args.rules)?;
         let format = args.rules.format.map(Format::from);
         let site = args.rules.site.clone();
