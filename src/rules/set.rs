@@ -700,12 +700,54 @@ fn longest_word(phrase: &str) -> &str {
 /// A phrase written with a straight apostrophe also matches the typographic
 /// one, and the other way round.
 fn apostrophe_variants(phrase: &str) -> Vec<String> {
-    let mut v = vec![phrase.to_string()];
-    if phrase.contains('\'') {
-        v.push(phrase.replace('\'', "’"));
-    } else if phrase.contains('’') {
-        v.push(phrase.replace('’', "'"));
+    let mut v = Vec::new();
+    for cased in case_variants(phrase) {
+        if cased.contains('\'') {
+            v.push(cased.replace('\'', "’"));
+        } else if cased.contains('’') {
+            v.push(cased.replace('’', "'"));
+        }
+        v.push(cased);
     }
+    v
+}
+
+/// The spellings of a phrase that differ in the case of its non-ASCII
+/// letters (ASCII letters match in any case already): as written, all
+/// lower, all upper, the first letter upper (a sentence), each word's first
+/// letter upper (a title). `ähnliche beiträge` also matches `Ähnliche
+/// Beiträge`, `Ähnliche beiträge` and `ÄHNLICHE BEITRÄGE`; other mixes of
+/// case in non-ASCII letters do not.
+fn case_variants(phrase: &str) -> Vec<String> {
+    let cased = |c: char| !c.is_ascii() && (c.is_lowercase() || c.is_uppercase());
+    if !phrase.chars().any(cased) {
+        return vec![phrase.to_string()];
+    }
+    // Non-ASCII letters changed; ASCII ones kept as written.
+    let map = |upper: &dyn Fn(usize, bool) -> bool| -> String {
+        let mut out = String::with_capacity(phrase.len() + 4);
+        let mut word_start = true;
+        for (i, c) in phrase.chars().enumerate() {
+            if c.is_ascii() {
+                out.push(c);
+            } else if upper(i, word_start) {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            word_start = !c.is_alphanumeric();
+        }
+        out
+    };
+    let mut v = vec![
+        phrase.to_string(),
+        map(&|_, _| false),
+        map(&|_, _| true),
+        map(&|i, _| i == 0),
+        map(&|_, start| start),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|p| seen.insert(p.clone()));
     v
 }
 
@@ -741,6 +783,45 @@ mod tests {
         let words = crate::document::Features::of(text).words;
         set.match_block(text, words)
             .map(|m| set.rules()[m.index].id.clone())
+    }
+
+    #[test]
+    fn non_ascii_letters_match_as_lower_upper_sentence_or_title_case() {
+        let set = set(concat!(
+            "[[rule]]\nid = \"l\"\ncategory = \"teasers\"\nphrases = [\"ähnliche beiträge\"]\n",
+            "[[rule]]\nid = \"p\"\ncategory = \"share\"\nphrases = [\"Artikel teilen über\"]\nmatch = \"prefix\"\n",
+            "[[rule]]\nid = \"c\"\ncategory = \"consent\"\nphrases = [\"Utilizamos cookies para análisis\"]\nmatch = \"contains\"\n",
+        ));
+        for text in [
+            "ähnliche beiträge",
+            "Ähnliche Beiträge",
+            "Ähnliche beiträge:",
+            "ÄHNLICHE BEITRÄGE",
+        ] {
+            assert_eq!(ids(&set, text).as_deref(), Some("l"), "{text}");
+        }
+        assert_eq!(
+            ids(&set, "äHNLICHE beiTRäge"),
+            Some("l".into()),
+            "ASCII letters in any case"
+        );
+        assert_eq!(
+            ids(&set, "Ähnliche Beitrage"),
+            None,
+            "a letter is not its neighbour"
+        );
+        assert_eq!(
+            ids(&set, "ARTIKEL TEILEN ÜBER Facebook").as_deref(),
+            Some("p")
+        );
+        assert_eq!(
+            ids(&set, "Utilizamos cookies para Análisis y publicidad.").as_deref(),
+            Some("c")
+        );
+        assert_eq!(
+            ids(&set, "UTILIZAMOS COOKIES PARA ANÁLISIS.").as_deref(),
+            Some("c")
+        );
     }
 
     #[test]
