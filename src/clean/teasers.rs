@@ -64,14 +64,14 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
     }
 }
 
-/// Blocks that end an article's text: share rows, subscription and comment
-/// prompts. (Not teaser headings: a related-stories box often sits in the
+/// Blocks that end an article's text: share rows, subscription, comment and
+/// rating prompts. (Not teaser headings: a related-stories box often sits in the
 /// middle of an article, and the article goes on under it.)
 fn is_separator(mark: Mark) -> bool {
     matches!(
         mark,
         Mark::Removed(
-            Category::Share | Category::Subscribe | Category::Comments,
+            Category::Share | Category::Subscribe | Category::Comments | Category::Feedback,
             _
         )
     )

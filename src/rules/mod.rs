@@ -52,6 +52,8 @@ pub enum Category {
     Teasers,
     /// Comment sections and comment prompts.
     Comments,
+    /// Rating and feedback prompts: "Was this article helpful?", star ratings.
+    Feedback,
     /// Advertising labels and sponsored blocks.
     Ads,
     /// Menus, breadcrumbs, skip links, footers.
@@ -72,13 +74,14 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order summaries print them.
-    pub const ALL: [Category; 14] = [
+    pub const ALL: [Category; 15] = [
         Category::Share,
         Category::Subscribe,
         Category::Consent,
         Category::References,
         Category::Teasers,
         Category::Comments,
+        Category::Feedback,
         Category::Ads,
         Category::Navigation,
         Category::Captions,
@@ -98,6 +101,7 @@ impl Category {
             Category::References => "references",
             Category::Teasers => "teasers",
             Category::Comments => "comments",
+            Category::Feedback => "feedback",
             Category::Ads => "ads",
             Category::Navigation => "navigation",
             Category::Captions => "captions",
