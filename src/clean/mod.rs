@@ -101,6 +101,28 @@ pub enum RemovedBy {
     },
 }
 
+/// Why a page fell back from the usual cleaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fallback {
+    /// No block reads as body text: the page was cleaned by its rules alone.
+    NoRegion,
+    /// The detectors would have left fewer than
+    /// [`region::EMPTIED_WORDS`] words of a page whose region holds body
+    /// text: the region's paragraphs that no rule removed were kept.
+    Emptied,
+}
+
+impl Fallback {
+    /// The name used in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fallback::NoRegion => "no-region",
+            Fallback::Emptied => "emptied",
+        }
+    }
+}
+
 /// One removed block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Removal {
@@ -127,9 +149,13 @@ pub struct Cleaned {
     pub removed_text: String,
     /// Number of blocks in the page.
     pub blocks: usize,
-    /// True when no article region was found and the page was cleaned by rules
-    /// alone.
+    /// True when the content detector did not decide the page as usual: no
+    /// article region was found (the page was cleaned by rules alone), or the
+    /// detectors left next to nothing of a page with body text (its region's
+    /// paragraphs were kept). [`Cleaned::fallback_reason`] says which.
     pub fallback: bool,
+    /// Why [`Cleaned::fallback`] is set.
+    pub fallback_reason: Option<Fallback>,
     /// The rule set that was applied.
     pub rules: Arc<RuleSet>,
     /// The page's headline, when known (HTML: `og:title`, `<title>`, `<h1>`).
@@ -329,6 +355,7 @@ impl Cleaner {
                     "lang": cleaned.lang,
                     "text": cleaned.text,
                     "fallback": cleaned.fallback,
+                    "fallback_reason": cleaned.fallback_reason.map(Fallback::name),
                     "removed": removed,
                 });
                 format!("{v}\n")
@@ -350,7 +377,8 @@ impl Cleaner {
         }
     }
 
-    /// Cleans a document.
+    /// Cleans a document: a named list of passes over its blocks, each
+    /// deciding some blocks and recording why.
     pub fn clean_document(&self, doc: &Document<'_>, site: Option<&str>) -> Cleaned {
         let rules = self.book.for_site(site);
         let blocks = &doc.blocks[..];
@@ -362,119 +390,18 @@ impl Cleaner {
         };
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
-        let texts: Vec<(&str, u32)> = blocks
-            .iter()
-            .map(|b| (&*b.visible, b.features.words))
-            .collect();
-        let matches = rules.match_page(doc.source, &texts);
-        for (i, (b, &m)) in blocks.iter().zip(&matches).enumerate() {
-            if let Some(rule) = b.html.and_then(|h| h.selected) {
-                let r = &rules.rules()[rule];
-                if r.action == Action::Keep {
-                    page.marks[i] = Mark::Protected;
-                } else {
-                    page.remove(i, r.category, By::Rule(rule));
-                }
-            }
-            page.matched.push(m);
-            if let Some(m) = m {
-                let category = rules.rules()[m.index].category;
-                if m.action == Action::Keep {
-                    page.marks[i] = Mark::Protected;
-                } else {
-                    page.remove(i, category, By::Rule(m.index));
-                }
-            }
-        }
-        // 2. embedded posts
-        // In HTML the post is its own element, and pages keep its text as
-        // part of the story; the walk back over lines is for text dumps.
+        apply_rules(&mut page, doc.source);
+        // 2. embedded posts. In HTML the post is its own element, and pages
+        // keep its text as part of the story; the walk back over lines is
+        // for text dumps.
         if !is_html {
             embeds::remove_embedded_posts(&mut page);
         }
-        // 3. main content: where the page marks it, else where the text is
-        let found = region::find(&page);
-        let marked = region::marked_body(&page).filter(|_| region::markup_credible(&page, found));
-        let region = marked.or(found);
-        let fallback = region.is_none();
-        let (start, end) = region.unwrap_or((0, blocks.len()));
-        if marked.is_some() {
-            for (i, b) in blocks.iter().enumerate() {
-                match b.html {
-                    Some(h) if h.marked_body && h.heading == 1 => {
-                        page.remove(i, Category::Title, By::Detector("article-markup", 1.0))
-                    }
-                    Some(h) if h.marked_body => {}
-                    _ => page.remove(i, Category::Outside, By::Detector("article-markup", 0.0)),
-                }
-            }
-        } else {
-            for i in (0..start).chain(end..blocks.len()) {
-                let score = region::value(&page, i);
-                page.remove(i, Category::Outside, By::Detector("content-region", score));
-            }
-        }
-        // An HTML page's article sits in one element: what the region let in
-        // from beside it goes, body text the region missed inside it comes back.
-        if marked.is_none()
-            && let Some(id) = region::container(&page, start, end)
-        {
-            for i in 0..blocks.len() {
-                let score = region::value(&page, i);
-                let inside = region::in_container(&page, i, id);
-                if !inside && (start..end).contains(&i) {
-                    page.remove(
-                        i,
-                        Category::Outside,
-                        By::Detector("content-container", score),
-                    );
-                } else if inside
-                    && score > 0.0
-                    && matches!(page.marks[i], Mark::Removed(Category::Outside, _))
-                {
-                    page.marks[i] = Mark::Open;
-                }
-            }
-            // Between the article's first and last paragraphs, plain text in
-            // its element (a list of dates, a table of results) is part of it.
-            let kept = |i: usize| matches!(page.marks[i], Mark::Open | Mark::Protected);
-            let first = (0..blocks.len()).find(|&i| kept(i) && region::in_container(&page, i, id));
-            let last = (0..blocks.len())
-                .rev()
-                .find(|&i| kept(i) && region::in_container(&page, i, id));
-            if let (Some(first), Some(last)) = (first, last) {
-                for i in first..=last {
-                    if region::in_container(&page, i, id)
-                        && !region::link_dense(&page, i)
-                        && matches!(page.marks[i], Mark::Removed(Category::Outside, _))
-                    {
-                        page.marks[i] = Mark::Open;
-                    }
-                }
-                // After the last paragraph, plain text in the element goes on
-                // the article until the first chrome (a rule's match, links)
-                // or heading (it opens a box of its own).
-                for i in last + 1..blocks.len() {
-                    if !region::in_container(&page, i, id)
-                        || region::link_dense(&page, i)
-                        || page.blocks[i].html.is_some_and(|h| h.heading > 0)
-                        || !matches!(page.marks[i], Mark::Removed(Category::Outside, _))
-                    {
-                        break;
-                    }
-                    page.marks[i] = Mark::Open;
-                }
-            }
-        }
-        let mut start = start;
-        // An HTML page's headline is metadata, not body text.
-        if self.config.keep_title
-            && !is_html
-            && let Some(t) = region::title_above(&page, start)
-        {
-            page.marks[t] = Mark::Open;
-            start = t;
-        }
+        // 3. main content: where the page marks it, else where the text is;
+        // in HTML bounded by the article's element
+        let article = region::find_article(&mut page, is_html, self.config.keep_title);
+        let (start, end) = article.range;
+        let after_region = page.marks.clone();
         // 4. sections, teasers, repeated titles
         apply_section_rules(&mut page, start, end);
         teasers::remove_cards(&mut page, start);
@@ -483,8 +410,54 @@ impl Cleaner {
         }
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
+        region::remove_bylines(&mut page);
+        // 5. an article cut to nothing falls back to the region's paragraphs
+        let fallback = match article.fallback {
+            Some(f) => Some(f),
+            None => region::fall_back_if_empty(&mut page, &after_region, article.range),
+        };
         finish(&page, rules.clone(), fallback, &self.config)
     }
+}
+
+/// Matches every block against the rule set once and marks what the rules
+/// decide: selector rules first (HTML), then phrases and patterns; a keep
+/// rule protects its block from everything after.
+fn apply_rules(page: &mut Page<'_, '_>, source: &str) {
+    let rules = page.rules;
+    let blocks = page.blocks;
+    let texts: Vec<(&str, u32)> = blocks
+        .iter()
+        .map(|b| (&*b.visible, b.features.words))
+        .collect();
+    let matches = rules.match_page(source, &texts);
+    for (i, (b, &m)) in blocks.iter().zip(&matches).enumerate() {
+        if let Some(rule) = b.html.and_then(|h| h.selected) {
+            let r = &rules.rules()[rule];
+            if r.action == Action::Keep {
+                page.marks[i] = Mark::Protected;
+            } else {
+                page.remove(i, r.category, By::Rule(rule));
+            }
+        }
+        page.matched.push(m);
+        if let Some(m) = m {
+            let category = rules.rules()[m.index].category;
+            if m.action == Action::Keep {
+                page.marks[i] = Mark::Protected;
+            } else {
+                page.remove(i, category, By::Rule(m.index));
+            }
+        }
+    }
+}
+
+/// Experiment switches (temporary).
+#[allow(dead_code)]
+pub(crate) fn exp(name: &str) -> bool {
+    static FLAGS: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| std::env::var("BS_EXP").unwrap_or_default());
+    FLAGS.split(',').any(|f| f == name)
 }
 
 /// A block that reads as body text: a sentence of some length.
@@ -541,7 +514,12 @@ fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
             && blocks.get(j + 1).is_some_and(|b| is_paragraph(b)))
 }
 
-fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Config) -> Cleaned {
+fn finish(
+    page: &Page<'_, '_>,
+    rules: Arc<RuleSet>,
+    fallback: Option<Fallback>,
+    config: &Config,
+) -> Cleaned {
     // Sized once: the kept and the removed text together are about the page.
     let (mut kept_len, mut removed_len, mut removed_n) = (0, 0, 0);
     for (b, mark) in page.blocks.iter().zip(&page.marks) {
@@ -599,7 +577,8 @@ fn finish(page: &Page<'_, '_>, rules: Arc<RuleSet>, fallback: bool, config: &Con
         removals,
         removed_text,
         blocks: page.blocks.len(),
-        fallback,
+        fallback: fallback.is_some(),
+        fallback_reason: fallback,
         rules,
         title: None,
         url: None,
@@ -815,5 +794,65 @@ mod tests {
         for p in [P1, P2, P3, P4, p5, p6, p7, p8, p9, p10] {
             assert!(c.text.contains(p), "lost {p:?}:\n{}", c.text);
         }
+    }
+
+    #[test]
+    fn the_lead_between_headline_and_body_is_kept_bylines_are_not() {
+        let html = format!(
+            r#"<html><body><nav><a href="/">Start</a> <a href="/news">News</a></nav>
+<article><header><h1>Mehr Züge für die Küstenlinie</h1>
+<p class="article__intro">Der Betreiber will ab dem Frühjahr vierzig Züge am Tag zusätzlich fahren lassen.</p>
+<p class="byline">Von Anna Berg, 12. März 2024</p></header>
+<div class="article__body"><p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{P4}</p></div></article>
+<footer><p>Impressum</p></footer></body></html>"#
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert_eq!(
+            c.text,
+            format!(
+                "Der Betreiber will ab dem Frühjahr vierzig Züge am Tag zusätzlich fahren lassen.\n\n{P1}\n\n{P2}\n\n{P3}\n\n{P4}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_recipes_ingredient_list_above_its_steps_is_kept() {
+        let html = r#"<html><body><div class="menu"><ul><li><a href="/">Home</a></li><li><a href="/r">Recipes</a></li></ul></div>
+<div class="recipe"><h1>Apple crumble</h1><h2>Ingredients</h2><ul>
+<li>4 apples</li><li>100 g flour</li><li>80 g butter</li><li>60 g sugar</li></ul>
+<h2>Method</h2>
+<p>Peel and slice the apples, then spread them in a buttered dish and sprinkle them with a spoon of the sugar.</p>
+<p>Rub the flour, butter and the rest of the sugar together until the mixture looks like coarse crumbs.</p>
+<p>Scatter the crumbs over the apples and bake for forty minutes until the top is golden and the fruit bubbles.</p></div>
+<div class="footer"><p>Copyright 2024 Example Kitchen</p></div></body></html>"#;
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        for line in [
+            "* 4 apples",
+            "* 100 g flour",
+            "* 60 g sugar",
+            "Peel and slice",
+        ] {
+            assert!(c.text.contains(line), "{line:?} missing:\n{}", c.text);
+        }
+        assert!(!c.text.contains("Recipes"), "{}", c.text);
+    }
+
+    #[test]
+    fn a_page_the_detectors_would_empty_keeps_its_paragraphs() {
+        // The article's paragraphs sit in three sibling "cards" with linked
+        // titles, as a post between its previous and next links does.
+        let card = |t: &str, p: &str| {
+            format!(r#"<div class="item"><h3><a href="/x">{t}</a></h3><p>{p}</p></div>"#)
+        };
+        let html = format!(
+            r#"<html><body><div class="list">{}{}{}</div></body></html>"#,
+            card("Previous post about the harbour ferry", P1),
+            card("Rail operator adds forty trains a day", P2),
+            card("Next post about the new timetable", P3),
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert!(c.text.contains(P2), "{}", c.text);
+        assert!(c.fallback);
+        assert_eq!(c.fallback_reason, Some(Fallback::Emptied));
     }
 }

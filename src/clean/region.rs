@@ -7,7 +7,7 @@
 //! a sub-heading or a caption between paragraphs stays inside, while menus,
 //! teaser lists and footers around the article fall outside.
 
-use super::{Mark, Page, is_paragraph};
+use super::{By, Fallback, Mark, Page, is_paragraph};
 use crate::rules::Category;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -97,6 +97,235 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
         best_range = Some((s, e + 1));
     }
     best_range
+}
+
+/// Where the article lies, once found.
+pub(crate) struct Article {
+    /// The blocks from the article's first to its last, half open (the whole
+    /// page when none was found).
+    pub range: (usize, usize),
+    /// Set when no block reads as body text.
+    pub fallback: Option<Fallback>,
+}
+
+/// Finds the article and marks everything outside it: where the page marks
+/// its article (schema.org `articleBody`) and the markup is credible, that
+/// element; else the densest run of body text, in HTML bounded by the
+/// element that holds it. Then the pieces a run misses are put back: in
+/// HTML the lead above the first paragraph and the lists and tables of the
+/// article's element; in text the headline above the run.
+pub(crate) fn find_article(page: &mut Page<'_, '_>, is_html: bool, keep_title: bool) -> Article {
+    let n = page.blocks.len();
+    let found = find(page);
+    let marked = marked_body(page).filter(|_| markup_credible(page, found));
+    let fallback = marked.or(found).is_none().then_some(Fallback::NoRegion);
+    let (mut start, end) = marked.or(found).unwrap_or((0, n));
+    if marked.is_some() {
+        for i in 0..n {
+            match page.blocks[i].html {
+                Some(h) if h.marked_body && h.heading == 1 => {
+                    page.remove(i, Category::Title, By::Detector("article-markup", 1.0))
+                }
+                Some(h) if h.marked_body => {}
+                _ => page.remove(i, Category::Outside, By::Detector("article-markup", 0.0)),
+            }
+        }
+    } else {
+        for i in (0..start).chain(end..n) {
+            let score = value(page, i);
+            page.remove(i, Category::Outside, By::Detector("content-region", score));
+        }
+        if let Some(id) = container(page, start, end) {
+            bound_by_container(page, start, end, id);
+        }
+    }
+    if is_html && fallback.is_none() {
+        keep_lead(page);
+    }
+    // An HTML page's headline is metadata, not body text.
+    if keep_title
+        && !is_html
+        && let Some(t) = title_above(page, start)
+    {
+        page.marks[t] = Mark::Open;
+        start = t;
+    }
+    Article {
+        range: (start, end),
+        fallback,
+    }
+}
+
+/// An HTML page's article sits in one element: what the region let in from
+/// beside it goes, body text the region missed inside it comes back, and
+/// between the article's first and last kept blocks so does plain text of
+/// the element (a list of dates, a table of results); after the last one,
+/// plain text goes on the article until the first chrome (a rule's match,
+/// links) or heading (it opens a box of its own).
+fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32) {
+    let n = page.blocks.len();
+    for i in 0..n {
+        let score = value(page, i);
+        let inside = in_container(page, i, id);
+        if !inside && (start..end).contains(&i) {
+            page.remove(
+                i,
+                Category::Outside,
+                By::Detector("content-container", score),
+            );
+        } else if inside && score > 0.0 && outside(page, i) {
+            page.marks[i] = Mark::Open;
+        }
+    }
+    let kept =
+        |page: &Page<'_, '_>, i: usize| matches!(page.marks[i], Mark::Open | Mark::Protected);
+    let first = (0..n).find(|&i| kept(page, i) && in_container(page, i, id));
+    let last = (0..n)
+        .rev()
+        .find(|&i| kept(page, i) && in_container(page, i, id));
+    let (Some(first), Some(last)) = (first, last) else {
+        return;
+    };
+    for i in first..=last {
+        if in_container(page, i, id) && !link_dense(page, i) && outside(page, i) {
+            page.marks[i] = Mark::Open;
+        }
+    }
+    for i in last + 1..n {
+        if !in_container(page, i, id)
+            || link_dense(page, i)
+            || page.blocks[i].html.is_some_and(|h| h.heading > 0)
+            || !outside(page, i)
+        {
+            break;
+        }
+        page.marks[i] = Mark::Open;
+    }
+    // Above the first kept block, the element's own list items and table
+    // rows, with the headings between them (a recipe's ingredients above
+    // its steps), belong to it too.
+    let mut run = Vec::new();
+    for i in (0..first).rev() {
+        let b = &page.blocks[i];
+        let h = b.html.map_or(0, |h| h.heading);
+        let listed = b.features.bullet || b.html.is_some_and(|h| h.table);
+        if !in_container(page, i, id)
+            || !(listed || h > 1)
+            || link_dense(page, i)
+            || !outside(page, i)
+        {
+            break;
+        }
+        run.push(i);
+    }
+    // A heading on top opens the list only when a list follows it.
+    while let Some(&top) = run.last() {
+        let next = run.get(run.len().wrapping_sub(2)).copied();
+        let heading = page.blocks[top].html.is_some_and(|h| h.heading > 0);
+        if heading && next.is_none_or(|n| page.blocks[n].html.is_some_and(|h| h.heading > 0)) {
+            run.pop();
+        } else {
+            break;
+        }
+    }
+    if run
+        .iter()
+        .any(|&i| page.blocks[i].html.is_some_and(|h| h.heading == 0))
+    {
+        for i in run {
+            page.marks[i] = Mark::Open;
+        }
+    }
+}
+
+/// Whether block `i` was removed only for lying outside the article.
+fn outside(page: &Page<'_, '_>, i: usize) -> bool {
+    matches!(page.marks[i], Mark::Removed(Category::Outside, _))
+}
+
+/// Blocks looked at above the article's first paragraph for its headline.
+const LEAD_WINDOW: usize = 12;
+/// Fewest words of a lead (standfirst) paragraph.
+const LEAD_MIN_WORDS: u32 = 8;
+
+/// The lead of an HTML article: the standfirst or intro printed between the
+/// headline (`<h1>`) and the first paragraph, outside the element of the
+/// body (`…__intro`, `.lead`, a `description` beside `articleBody`). Kept
+/// when it reads as a sentence of some length, is not a byline or a date
+/// line, not mostly links, and lies in the element that holds both the
+/// headline and the body.
+fn keep_lead(page: &mut Page<'_, '_>) {
+    let n = page.blocks.len();
+    let Some(first) = (0..n).find(|&i| matches!(page.marks[i], Mark::Open | Mark::Protected))
+    else {
+        return;
+    };
+    let Some(h1) = (first.saturating_sub(LEAD_WINDOW)..first)
+        .rev()
+        .find(|&i| page.blocks[i].html.is_some_and(|h| h.heading == 1))
+    else {
+        return;
+    };
+    let (Some(a), Some(b)) = (page.blocks[h1].html, page.blocks[first].html) else {
+        return;
+    };
+    let Some(article) = a
+        .containers
+        .iter()
+        .copied()
+        .find(|&id| id != 0 && b.containers.contains(&id))
+    else {
+        return;
+    };
+    for i in h1 + 1..first {
+        let b = &page.blocks[i];
+        let f = b.features;
+        let lead = outside(page, i)
+            && in_container(page, i, article)
+            && f.words >= LEAD_MIN_WORDS
+            && f.ends_sentence
+            && !f.bullet
+            && !link_dense(page, i)
+            && b.html.is_some_and(|h| h.heading == 0)
+            && !(f.words <= 20 && BYLINE.is_match(b.visible.as_ref()));
+        if lead {
+            page.marks[i] = Mark::Open;
+        }
+    }
+}
+
+/// Fewer words than this left of a page with body text is an emptied page.
+pub const EMPTIED_WORDS: u32 = 10;
+
+/// When the passes left fewer than [`EMPTIED_WORDS`] words of a page whose
+/// region holds body text, the region's paragraphs that no rule removed are
+/// kept: a page is never emptied by the detectors' guesses.
+pub(crate) fn fall_back_if_empty(
+    page: &mut Page<'_, '_>,
+    before: &[Mark],
+    (start, end): (usize, usize),
+) -> Option<Fallback> {
+    let left: u32 = (0..page.blocks.len())
+        .filter(|&i| !page.marks[i].is_removed())
+        .map(|i| page.blocks[i].features.words)
+        .sum();
+    if left >= EMPTIED_WORDS {
+        return None;
+    }
+    let body: Vec<usize> = (start..end)
+        .filter(|&i| {
+            is_paragraph(&page.blocks[i]) && !matches!(before[i], Mark::Removed(_, By::Rule(_)))
+        })
+        .filter(|&i| !matches!(page.marks[i], Mark::Removed(_, By::Rule(_))))
+        .collect();
+    let words: u32 = body.iter().map(|&i| page.blocks[i].features.words).sum();
+    if words < EMPTIED_WORDS {
+        return None;
+    }
+    for i in body {
+        page.marks[i] = Mark::Open;
+    }
+    Some(Fallback::Emptied)
 }
 
 /// Fewest words of body text that make a page's own article markup credible.
@@ -228,17 +457,67 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
     None
 }
 
-/// Bylines, datelines and timestamps: not headlines.
+/// Bylines, datelines and timestamps: not headlines, not leads.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // ASCII word boundaries: the Unicode ones make the regex engine
         // leave its fast automaton.
-        r"(?i)^(?:by|posted|updated|published|written by|last updated)(?-u:\b)",
+        r"(?i)^(?:by|posted|updated|published|written by|last updated",
+        r"|von|veröffentlicht|aktualisiert|geschrieben von|stand:",
+        r"|par|publié|mis à jour|por|publicado|actualizado|di|pubblicato|aggiornato",
+        r"|przez|opublikowano|door|geplaatst|gepubliceerd|bijgewerkt|atualizado)(?-u:\b)",
         r"|[0-9]{1,2}:[0-9]{2}",
         r"|[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
         r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? [0-9]{1,2}(?-u:\b)",
         r"|(?-u:\b)[0-9]{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?-u:\b)",
+        // day, month, year in the languages that write it so: 12. März
+        // 2024, 12 mars 2024, 22 de outubro de 2010, 5 maja 2023
+        r"|(?-u:\b)[0-9]{1,2}\.? (?:de )?\p{L}{3,12}\.?,? (?:de )?[0-9]{4}(?-u:\b)",
         r"|@[A-Za-z0-9_]",
     ))
     .expect("valid regex")
+});
+
+/// Most words of a byline or date line.
+const BYLINE_MAX_WORDS: u32 = 15;
+/// Blocks looked at above the article's first paragraph for bylines.
+const BYLINE_WINDOW: usize = 6;
+
+/// Bylines and date lines among the article's first blocks (`By Ann Smith
+/// | Nov. 19, 2019`, `Von Anna Berg, 12. März 2024`) are not body text. A
+/// short sentence that mentions a date is: a byline or date line does not
+/// end like a sentence, or opens with a byline word; and an article opens
+/// with at most [`BYLINE_MAX_LINES`] of them.
+pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
+    let first: Vec<usize> = (0..page.blocks.len())
+        .filter(|&i| page.marks[i] == Mark::Open)
+        .take(BYLINE_WINDOW)
+        .collect();
+    let bylines: Vec<usize> = first
+        .into_iter()
+        .filter(|&i| {
+            let b = &page.blocks[i];
+            let v = b.visible.as_ref();
+            b.features.words <= BYLINE_MAX_WORDS
+                && b.html.is_none_or(|h| h.heading == 0)
+                && BYLINE.is_match(v)
+                && (!b.features.ends_sentence || BY_WORD.is_match(v))
+        })
+        .collect();
+    // More than a byline and a date line is a list of dates (a calendar,
+    // a timetable): the article itself.
+    if bylines.len() > BYLINE_MAX_LINES {
+        return;
+    }
+    for i in bylines {
+        page.remove(i, Category::Byline, By::Detector("byline", 1.0));
+    }
+}
+
+/// Most byline and date lines an article opens with.
+const BYLINE_MAX_LINES: usize = 2;
+
+/// A line that opens with a byline word.
+static BY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:by|von|par|por|di|przez|door)\s+\p{Lu}").expect("valid regex")
 });

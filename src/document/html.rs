@@ -47,6 +47,8 @@ pub struct LineInfo {
     pub heading: u8,
     /// The line is inside a `<blockquote>`.
     pub quote: bool,
+    /// The line is (in) a table row.
+    pub table: bool,
     /// The line is inside the element the page itself marks as the
     /// article's body (schema.org microdata, `itemprop="articleBody"`).
     pub marked_body: bool,
@@ -121,6 +123,21 @@ fn floor_boundary(s: &str, max: usize) -> usize {
     i
 }
 
+/// Appends a word as a reader sees it: soft hyphens (U+00AD, a hint where
+/// a word may break) taken out, and in Unicode's composed form (NFC), so
+/// `Wär\u{ad}me` reads `Wärme` and a decomposed `e\u{301}` is `é`, as in
+/// the text a reader copies from the page.
+fn push_visible(line: &mut String, word: &str) {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if word.is_ascii() {
+        line.push_str(word);
+    } else if !word.contains('\u{ad}') && is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        line.push_str(word);
+    } else {
+        line.extend(word.chars().filter(|&c| c != '\u{ad}').nfc());
+    }
+}
+
 /// Elements whose content is never visible text.
 fn is_skipped(name: &str) -> bool {
     matches!(
@@ -140,6 +157,10 @@ fn is_skipped(name: &str) -> bool {
             | "textarea"
             | "video"
             | "audio"
+            // ruby annotations: the reading printed over a word, not text
+            // of the line (it would split the word it annotates)
+            | "rt"
+            | "rp"
     )
 }
 
@@ -225,6 +246,8 @@ struct Renderer {
     out: Rendered,
     /// Open `<blockquote>` elements.
     quotes: usize,
+    /// The line being collected holds a table cell.
+    cell_line: bool,
     /// Open elements marked as the article's body.
     marked: usize,
     /// Ids of the open block elements, outermost first.
@@ -249,9 +272,10 @@ impl Renderer {
             if self.space && !self.line.is_empty() && !self.line.ends_with(' ') {
                 self.line.push(' ');
             }
-            self.line.push_str(word);
+            let at = self.line.len();
+            push_visible(&mut self.line, word);
             if in_link {
-                self.link_chars += word.chars().count() as u32;
+                self.link_chars += self.line[at..].chars().count() as u32;
             }
             self.space = true;
         }
@@ -279,6 +303,7 @@ impl Renderer {
                 selected,
                 heading: self.heading,
                 quote: self.quotes > 0,
+                table: self.cell_line,
                 marked_body: self.marked > 0,
                 holder: self.open_holders.iter().rev().find_map(|h| *h),
                 containers: {
@@ -291,6 +316,7 @@ impl Renderer {
             });
         }
         self.line.clear();
+        self.cell_line = false;
         self.link_chars = 0;
         self.heading = 0;
         self.space = false;
@@ -476,6 +502,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
     let mut r = Renderer {
         out: Rendered::default(),
         quotes: 0,
+        cell_line: false,
         marked: 0,
         open_blocks: Vec::new(),
         open_holders: Vec::new(),
@@ -525,6 +552,7 @@ pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> 
                         // apart, each still a container of its own.
                         "td" | "th" => {
                             r.space = true;
+                            r.cell_line = true;
                             r.open_container(name, el);
                         }
                         "a" => link_depth += 1,
@@ -727,5 +755,32 @@ mod tests {
         let bom = b"\xef\xbb\xbf<p>na\xc3\xafve</p>";
         assert_eq!(decode(bom), "<p>naïve</p>");
         assert!(decode(b"<p>bad \xff byte</p>").contains("bad \u{fffd} byte"));
+    }
+
+    #[test]
+    fn text_reads_as_a_reader_sees_it() {
+        // A soft hyphen is a hint where the word may break; decomposed
+        // letters are composed; a ruby reading is not part of the line.
+        let r = plain(
+            "<p>Die W\u{e4}r\u{ad}me\u{ad}pum\u{ad}pe l\u{e4}uft.</p><p>Cafe\u{301} cr\u{e8}me</p>\
+             <p><ruby>\u{6771}<rp>(</rp><rt>\u{3068}\u{3046}</rt><rp>)</rp>\u{4eac}<rt>\u{304d}\u{3087}\u{3046}</rt></ruby>\u{306b}\u{884c}\u{304f}</p>",
+        );
+        assert_eq!(
+            r.text,
+            "Die W\u{e4}rmepumpe l\u{e4}uft.\nCaf\u{e9} cr\u{e8}me\n\u{6771}\u{4eac}\u{306b}\u{884c}\u{304f}\n"
+        );
+    }
+
+    #[test]
+    fn table_rows_are_marked_as_such() {
+        let r = plain(
+            "<p>Prices this year:</p><table><tr><td>Bread</td><td>2.10</td></tr><tr><td>Milk</td><td>1.05</td></tr></table><p>After the table.</p>",
+        );
+        let flags: Vec<bool> = r.lines.iter().map(|l| l.table).collect();
+        assert_eq!(
+            r.text,
+            "Prices this year:\nBread 2.10\nMilk 1.05\nAfter the table.\n"
+        );
+        assert_eq!(flags, [false, true, true, false]);
     }
 }

@@ -62,6 +62,8 @@ pub enum Category {
     Captions,
     /// Legal and corporate small print.
     Legal,
+    /// Bylines, datelines and timestamps of the article.
+    Byline,
     /// A headline printed again.
     Title,
     /// Elements a reader never sees (HTML styled `display: none`).
@@ -74,7 +76,7 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order summaries print them.
-    pub const ALL: [Category; 15] = [
+    pub const ALL: [Category; 16] = [
         Category::Share,
         Category::Subscribe,
         Category::Consent,
@@ -86,6 +88,7 @@ impl Category {
         Category::Navigation,
         Category::Captions,
         Category::Legal,
+        Category::Byline,
         Category::Title,
         Category::Hidden,
         Category::Outside,
@@ -106,6 +109,7 @@ impl Category {
             Category::Navigation => "navigation",
             Category::Captions => "captions",
             Category::Legal => "legal",
+            Category::Byline => "byline",
             Category::Title => "title",
             Category::Hidden => "hidden",
             Category::Outside => "outside",
