@@ -129,9 +129,9 @@ fn floor_boundary(s: &str, max: usize) -> usize {
 /// the text a reader copies from the page.
 fn push_visible(line: &mut String, word: &str) {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    if word.is_ascii() {
-        line.push_str(word);
-    } else if !word.contains('\u{ad}') && is_nfc_quick(word.chars()) == IsNormalized::Yes {
+    if word.is_ascii()
+        || (!word.contains('\u{ad}') && is_nfc_quick(word.chars()) == IsNormalized::Yes)
+    {
         line.push_str(word);
     } else {
         line.extend(word.chars().filter(|&c| c != '\u{ad}').nfc());
