@@ -43,14 +43,42 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     }
     if f.words >= 8 && f.ends_sentence && !f.bullet {
         words
+    } else if let Some(v) = exp_list_value(page, i, links) {
+        v
     } else if f.words >= 25 {
         // Long but unfinished: body text cut short, or a long caption.
         0.5 * words
+    } else if page.blocks[i].html.is_some() && links < 0.3 && exp_soft().is_some() {
+        let (a, b) = exp_soft().unwrap();
+        if f.words < 4 { -a } else { -b }
     } else if f.words < 4 {
         -SHORT_PENALTY
     } else {
         -LINE_PENALTY
     }
+}
+
+fn exp_soft() -> Option<(f32, f32)> {
+    for (k, v) in [("s2", (2.0, 3.0)), ("s4", (4.0, 6.0)), ("s6", (6.0, 9.0)), ("s1", (1.0, 1.5))] {
+        if crate::clean::exp(k) { return Some(v); }
+    }
+    None
+}
+
+fn exp_list_value(page: &Page<'_, '_>, i: usize, links: f32) -> Option<f32> {
+    let b = &page.blocks[i];
+    let h = b.html?;
+    let f = b.features;
+    let listed = f.bullet || h.table;
+    if !listed || links > 0.3 || f.words < 2 {
+        return None;
+    }
+    let words = f.words as f32;
+    if crate::clean::exp("lv0") { return Some(0.0); }
+    if crate::clean::exp("lvhalf") { return Some(0.5 * words); }
+    if crate::clean::exp("lvm2") { return Some(-2.0); }
+    if crate::clean::exp("lvm4") { return Some(-4.0); }
+    None
 }
 
 /// The article's blocks as a half-open range, or `None` when no block reads
@@ -186,6 +214,13 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
     let (Some(first), Some(last)) = (first, last) else {
         return;
     };
+    if crate::clean::exp("allc") {
+        for i in 0..n {
+            if in_container(page, i, id) && !link_dense(page, i) && outside(page, i) {
+                page.marks[i] = Mark::Open;
+            }
+        }
+    }
     for i in first..=last {
         if in_container(page, i, id) && !link_dense(page, i) && outside(page, i) {
             page.marks[i] = Mark::Open;
