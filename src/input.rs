@@ -1,4 +1,5 @@
-//! Finding pages: files and directory trees, their format and their site.
+//! Finding pages: files and directory trees, and their format (their site is
+//! [`crate::site`]'s to say).
 //!
 //! This stage reads nothing but names and bytes; it never modifies an input.
 
@@ -264,56 +265,9 @@ pub fn text_of(path: &Path, bytes: &[u8]) -> Result<String, InputError> {
     }
 }
 
-/// The site a page belongs to, from the nearest directory above it whose name
-/// looks like a host name (`dumps/www.example.com/x.txt` → `example.com`).
-pub fn site_from_path(path: &Path) -> Option<String> {
-    let parent = path.parent()?;
-    let comps: Vec<_> = parent.components().collect();
-    for c in comps.iter().rev() {
-        if let Component::Normal(name) = c
-            && let Some(name) = name.to_str()
-            && looks_like_host(name)
-        {
-            let host = name.to_ascii_lowercase();
-            let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-            return Some(host);
-        }
-    }
-    None
-}
-
-fn looks_like_host(name: &str) -> bool {
-    let labels: Vec<&str> = name.split('.').collect();
-    if labels.len() < 2 || name.len() > 253 {
-        return false;
-    }
-    let tld = labels[labels.len() - 1];
-    labels.iter().all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    }) && (2..=24).contains(&tld.len())
-        && tld.chars().all(|c| c.is_ascii_alphabetic())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn site_comes_from_the_nearest_host_like_directory() {
-        let p = Path::new("dumps/www.Example.com/2024/x.txt");
-        assert_eq!(site_from_path(p).as_deref(), Some("example.com"));
-        assert_eq!(
-            site_from_path(Path::new("a/news.bbc.co.uk/b.txt")).as_deref(),
-            Some("news.bbc.co.uk")
-        );
-        assert_eq!(site_from_path(Path::new("../shared/seeds/001.txt")), None);
-        assert_eq!(site_from_path(Path::new("v1.2/page.txt")), None);
-        assert_eq!(site_from_path(Path::new("example.com.txt")), None);
-    }
 
     #[test]
     fn formats_by_extension() {

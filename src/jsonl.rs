@@ -9,7 +9,7 @@
 //! number and the batch goes on.
 
 use crate::clean::Cleaner;
-use crate::rules::normalize_host;
+use crate::site::{Site, SiteSource};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
@@ -26,8 +26,8 @@ pub struct JsonlConfig {
     /// Field holding a text dump (used when there is no HTML field); also the
     /// field the clean text is written to.
     pub text_field: String,
-    /// The site to use for every record instead of the URL's host.
-    pub site: Option<String>,
+    /// The site of every record (`--site`), instead of its URL's host.
+    pub site: Option<Site>,
     /// Add `removed`: blocks removed per category.
     pub stats: bool,
     /// Records cleaned at once (the window); at least 1.
@@ -198,17 +198,17 @@ fn clean_record(
         record
             .get(&config.url_field)
             .and_then(Value::as_str)
-            .map(|u| normalize_host(u).to_ascii_lowercase())
+            .and_then(|u| Site::new(u, SiteSource::Url))
     });
     let (cleaned, bytes_in) = match (
         record.get(&config.html_field),
         record.get(&config.text_field),
     ) {
         (Some(Value::String(html)), _) => (
-            cleaner.clean_html(html.as_bytes(), site.as_deref()),
+            cleaner.clean_html(html.as_bytes(), site.as_ref()),
             html.len(),
         ),
-        (_, Some(Value::String(t))) => (cleaner.clean_text(t, site.as_deref()), t.len()),
+        (_, Some(Value::String(t))) => (cleaner.clean_text(t, site.as_ref()), t.len()),
         _ => {
             return Err(fail(
                 id,

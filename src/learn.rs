@@ -48,17 +48,19 @@ pub struct Learner {
 }
 
 impl Learner {
-    /// Adds one page (its blocks are counted once each).
-    pub fn add(&mut self, cleaner: &Cleaner, page: &InputPage, site: Option<&str>) {
-        let rendered = match &page.body {
-            Body::Html(bytes) => cleaner.render_html(bytes, site).0,
-            Body::Text(_) => Default::default(),
+    /// Adds one page (its blocks are counted once each), read with its
+    /// site as far as given or guessed ([`InputPage::site`]; an HTML page's
+    /// own URL wins over a guess, as when it is cleaned).
+    pub fn add(&mut self, cleaner: &Cleaner, page: &InputPage) {
+        let (rendered, site) = match &page.body {
+            Body::Html(bytes) => cleaner.render_html(bytes, page.site.as_ref()),
+            Body::Text(_) => (Default::default(), page.site.clone()),
         };
         let doc = match &page.body {
             Body::Text(t) => Document::from_text(t),
             Body::Html(_) => Document::from_rendered(&rendered),
         };
-        let rules = cleaner.book().for_site(site);
+        let rules = cleaner.book().for_site(site.as_ref().map(|s| s.host()));
         let mut seen = std::collections::HashSet::new();
         let mut holders_here = std::collections::HashSet::new();
         for b in &doc.blocks {
@@ -255,7 +257,7 @@ mod tests {
                 site: None,
                 bytes: html.len() as u64,
             };
-            learner.add(&cleaner, &page, None);
+            learner.add(&cleaner, &page);
         }
         let learned = learner.repeated(0.5, 3);
         let holders = learner.repeated_holders(&learned, 0.5, 3);
@@ -284,7 +286,7 @@ mod tests {
             if i < 4 {
                 page.push_str("Sponsored by the Harbor Bakery\n");
             }
-            learner.add(&cleaner, &text_page(&page), None);
+            learner.add(&cleaner, &text_page(&page));
         }
         let learned = learner.repeated(0.5, 3);
         let phrases: Vec<(&str, usize, bool)> = learned

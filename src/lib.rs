@@ -2,8 +2,9 @@
 //!
 //! The crate reads as its pipeline, a module per stage:
 //!
-//! 1. [`input`] — finds pages (files, directory trees, stdin), tells their
-//!    format and their site;
+//! 1. [`input`] — finds pages (files, directory trees, stdin) and tells
+//!    their format; [`site`] says which site a page belongs to (the host
+//!    whose site files apply) and where that came from;
 //! 2. [`document`] — turns a page into ordered blocks with cheap features;
 //! 3. [`rules`] — loads and checks rule files, compiles them once per site;
 //! 4. [`clean`] — decides block by block what is article and what is
@@ -33,4 +34,5 @@ pub mod learn;
 pub mod output;
 pub mod pipeline;
 pub mod rules;
+pub mod site;
 pub mod warc;

@@ -9,6 +9,7 @@ use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
 use boilerstrip::pipeline::{self, BatchConfig};
 use boilerstrip::rules::{RuleBook, RuleDir};
+use boilerstrip::site::{Site, SiteSource};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -50,9 +51,10 @@ struct LearnArgs {
     /// Pages of the site (files or directories).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// The site (selects rules already in force; names the proposed rule).
+    /// The site (selects rules already in force; names the proposed rule): a
+    /// host with a registrable domain, or a URL.
     #[arg(long)]
-    site: String,
+    site: Site,
     /// Share of the pages a block must appear on.
     #[arg(long, default_value_t = 0.5)]
     min_share: f64,
@@ -96,9 +98,10 @@ enum RulesCommand {
         /// A directory of rule files added on top of the shipped rules (repeatable).
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,
-        /// The site (default: none, the default rules).
+        /// The site (default: none, the default rules): a host with a
+        /// registrable domain, or a URL.
         #[arg(long)]
-        site: Option<String>,
+        site: Option<Site>,
     },
 }
 
@@ -107,9 +110,11 @@ struct RuleArgs {
     /// A directory of rule files added on top of the shipped rules (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     rules: Vec<PathBuf>,
-    /// The site whose rules apply (default: from each page's path).
+    /// The site whose rules apply, for every page: a host with a registrable
+    /// domain, or a URL (default: each page's record URL, else an HTML page's
+    /// canonical URL, og:url or <base>, else a directory named as a host).
     #[arg(long)]
-    site: Option<String>,
+    site: Option<Site>,
     /// Treat inputs as this format instead of going by extension.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -229,7 +234,8 @@ struct EvalArgs {
 struct ExplainArgs {
     /// The page.
     page: PathBuf,
-    /// One JSON object per block, for tools.
+    /// JSON lines, for tools: first `{"site", "site_source"}`, then one
+    /// object per block.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -287,7 +293,9 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::ImportFtr { files, out }) => {
             import_ftr(&files, out.as_deref())
         }
-        Command::Rules(RulesCommand::List { rules, site }) => rules_list(&rules, site.as_deref()),
+        Command::Rules(RulesCommand::List { rules, site }) => {
+            rules_list(&rules, site.as_ref().map(Site::host))
+        }
         Command::Bench(a) => bench(a),
     };
     match result {
@@ -337,7 +345,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         return clean_records(&cleaner, &args);
     }
     let format = args.rules.format.map(Format::from);
-    let site = args.rules.site.as_deref();
+    let site = args.rules.site.as_ref();
     let stdin_input = args.inputs.iter().any(|p| p == Path::new("-"));
     if stdin_input {
         if args.inputs.len() > 1 {
@@ -481,7 +489,7 @@ fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
         let failed = &mut failed;
         Box::new(move |id| {
             let path = by_id.get(id)?;
-            match pipeline::clean_file(&cleaner, path, format, site.as_deref()) {
+            match pipeline::clean_file(&cleaner, path, format, site.as_ref()) {
                 Ok((c, _)) => Some(c.text),
                 Err(e) => {
                     eprintln!("failed: {e}");
@@ -575,7 +583,7 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         pages.push(pipeline::read_page(
             &f.path,
             format,
-            args.rules.site.as_deref(),
+            args.rules.site.as_ref(),
         )?);
     }
     for (name, want_html) in [("text", false), ("html", true)] {
@@ -615,17 +623,17 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
 fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
     let format = args.rules.format.map(Format::from);
-    let page = pipeline::read_page(&args.page, format, args.rules.site.as_deref())?;
+    let page = pipeline::read_page(&args.page, format, args.rules.site.as_ref())?;
     let rendered;
     let (doc, site) = match &page.body {
         pipeline::Body::Text(text) => (Document::from_text(text), page.site.clone()),
         pipeline::Body::Html(bytes) => {
-            let (r, site) = cleaner.render_html(bytes, page.site.as_deref());
+            let (r, site) = cleaner.render_html(bytes, page.site.as_ref());
             rendered = r;
             (Document::from_rendered(&rendered), site)
         }
     };
-    let cleaned = cleaner.clean_document(&doc, site.as_deref());
+    let cleaned = cleaner.clean_document(&doc, site.as_ref());
     let colour = !args.json && std::io::stdout().is_terminal();
     let (red, green, dim, reset) = if colour {
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
@@ -634,6 +642,23 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     };
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
+    // First the page's site and where it came from, then its blocks.
+    let (host, source) = match &site {
+        Some(s) => (Some(s.host()), Some(s.source().name())),
+        None => (None, None),
+    };
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"site": host, "site_source": source})
+        )?;
+    } else {
+        match (host, source) {
+            (Some(h), Some(src)) => writeln!(out, "{dim}site: {h} (from {src}){reset}")?,
+            _ => writeln!(out, "{dim}site: none{reset}")?,
+        }
+    }
     for b in &doc.blocks {
         let removal = removals.next_if(|r| r.line == b.line);
         if args.json {
@@ -841,7 +866,8 @@ fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
         let t = &case.test;
         let page = base.join(&t.page);
         let mut problems = Vec::new();
-        match pipeline::read_page(&page, None, Some(&case.host)) {
+        let site = Site::new(&case.host, SiteSource::Flag);
+        match pipeline::read_page(&page, None, site.as_ref()) {
             Err(e) => problems.push(e.to_string()),
             Ok(p) => {
                 let text = pipeline::clean_page(&cleaner, &p).text;
@@ -898,7 +924,7 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     let mut failed = errors.len();
     for f in &files {
         match pipeline::read_page(&f.path, None, Some(&args.site)) {
-            Ok(page) => learner.add(&cleaner, &page, Some(&args.site)),
+            Ok(page) => learner.add(&cleaner, &page),
             Err(e) => {
                 eprintln!("failed: {e}");
                 failed += 1;
@@ -909,10 +935,9 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
         return Err(Usage("no pages to learn from".into()).into());
     }
     let learned = learner.repeated(args.min_share, args.min_pages);
-    let host = boilerstrip::rules::normalize_host(&args.site).to_ascii_lowercase();
     print!(
         "{}",
-        boilerstrip::learn::propose(&host, learner.pages(), &learned)
+        boilerstrip::learn::propose(args.site.host(), learner.pages(), &learned)
     );
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -930,6 +955,10 @@ fn import_ftr(files: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let imported = boilerstrip::rules::ftr::import(&name, &text);
+        if let Err(e) = Site::parse(&imported.host, SiteSource::Flag) {
+            eprintln!("{}: not translated: the file's name {e}", file.display());
+            continue;
+        }
         for u in &imported.untranslated {
             eprintln!(
                 "{}:{}: not translated: {}",

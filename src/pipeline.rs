@@ -7,9 +7,10 @@
 //! bytes. A page that fails is reported and the batch goes on.
 
 use crate::clean::Cleaner;
-use crate::input::{Format, InputError, InputFile, site_from_path, text_of};
+use crate::input::{Format, InputError, InputFile, text_of};
 use crate::output::{OutputError, output_path, write_atomic};
 use crate::rules::Category;
+use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,8 +23,8 @@ pub struct BatchConfig {
     pub out_dir: PathBuf,
     /// Force a format instead of going by extension.
     pub format: Option<Format>,
-    /// Force a site instead of taking it from each page's path.
-    pub site: Option<String>,
+    /// The site of every page (`--site`), instead of each page's own.
+    pub site: Option<Site>,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// Skip pages whose output already exists (an interrupted batch finishes
@@ -135,17 +136,19 @@ pub enum Body {
 pub struct InputPage {
     /// Its content.
     pub body: Body,
-    /// Its site when given or found in its path (HTML pages may name theirs).
-    pub site: Option<String>,
+    /// Its site when given, else the guess from its path (an HTML page's
+    /// own URL wins over that guess when it is cleaned: [`Site::choose`]).
+    pub site: Option<Site>,
     /// Bytes read.
     pub bytes: u64,
 }
 
-/// Reads one page and settles its format and, where the path tells, its site.
+/// Reads one page and settles its format and its site as far as the path
+/// tells (`site` given, else the guess from the path).
 pub fn read_page(
     path: &Path,
     format: Option<Format>,
-    site: Option<&str>,
+    site: Option<&Site>,
 ) -> Result<InputPage, InputError> {
     let bytes = crate::input::read(path)?;
     let len = bytes.len() as u64;
@@ -155,7 +158,7 @@ pub fn read_page(
     };
     Ok(InputPage {
         body,
-        site: site.map(str::to_string).or_else(|| site_from_path(path)),
+        site: site.cloned().or_else(|| Site::from_path(path)),
         bytes: len,
     })
 }
@@ -163,8 +166,8 @@ pub fn read_page(
 /// Cleans a page that has been read.
 pub fn clean_page(cleaner: &Cleaner, page: &InputPage) -> crate::clean::Cleaned {
     match &page.body {
-        Body::Text(text) => cleaner.clean_text(text, page.site.as_deref()),
-        Body::Html(bytes) => cleaner.clean_html(bytes, page.site.as_deref()),
+        Body::Text(text) => cleaner.clean_text(text, page.site.as_ref()),
+        Body::Html(bytes) => cleaner.clean_html(bytes, page.site.as_ref()),
     }
 }
 
@@ -173,7 +176,7 @@ pub fn clean_file(
     cleaner: &Cleaner,
     path: &Path,
     format: Option<Format>,
-    site: Option<&str>,
+    site: Option<&Site>,
 ) -> Result<(crate::clean::Cleaned, u64), InputError> {
     let page = read_page(path, format, site)?;
     Ok((clean_page(cleaner, &page), page.bytes))
@@ -338,7 +341,7 @@ fn clean_one(
     config: &BatchConfig,
     t: &mut Tally,
 ) -> Result<(), String> {
-    let (cleaned, bytes_in) = clean_file(cleaner, &f.path, config.format, config.site.as_deref())
+    let (cleaned, bytes_in) = clean_file(cleaner, &f.path, config.format, config.site.as_ref())
         .map_err(|e| PageError::from(e).to_string())?;
     let rendered = cleaner.render(&cleaned);
     write_atomic(out, rendered.as_bytes(), Some(&f.path))
@@ -383,6 +386,21 @@ pub struct LearnConfig {
     pub min_pages: usize,
 }
 
+/// The site a page will be cleaned as, decided as cleaning decides it: the
+/// given site, else for HTML the page's own URL (only its head is parsed),
+/// else the guess from its path.
+fn site_of(path: &Path, config: &BatchConfig) -> Option<Site> {
+    let guess = config.site.clone().or_else(|| Site::from_path(path));
+    let html = config.format.unwrap_or_else(|| Format::from_path(path)) == Format::Html;
+    Site::choose(guess.as_ref(), || {
+        if !html {
+            return None;
+        }
+        let bytes = crate::input::read(path).ok()?;
+        Site::of_html(&crate::document::html::decode(&bytes))
+    })
+}
+
 /// Like [`run`], but site by site: the pages of each site are read once to
 /// learn the blocks they repeat (a bounded count per site), then cleaned with
 /// those blocks as an extra site rule. Pages without a site form one group.
@@ -396,7 +414,7 @@ pub fn run_learning(
     let mut groups: Vec<(Option<String>, Vec<InputFile>)> = Vec::new();
     let mut index: HashMap<Option<String>, usize> = HashMap::new();
     for f in files {
-        let site = config.site.clone().or_else(|| site_from_path(&f.path));
+        let site = site_of(&f.path, config).map(|s| s.host().to_string());
         let k = *index.entry(site.clone()).or_insert_with(|| {
             groups.push((site, Vec::new()));
             groups.len() - 1
@@ -407,8 +425,8 @@ pub fn run_learning(
     for (site, group) in groups {
         let mut learner = crate::learn::Learner::default();
         for f in &group {
-            if let Ok(page) = read_page(&f.path, config.format, site.as_deref()) {
-                learner.add(cleaner, &page, site.as_deref());
+            if let Ok(page) = read_page(&f.path, config.format, config.site.as_ref()) {
+                learner.add(cleaner, &page);
             }
         }
         let learned = learner.repeated(learn.min_share, learn.min_pages);

@@ -9,7 +9,6 @@
 
 use crate::clean::Cleaner;
 use crate::jsonl::{JsonlConfig, JsonlSummary, RecordFailure, run_ordered};
-use crate::rules::normalize_host;
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
 
@@ -270,9 +269,9 @@ fn clean_response(
     let (_, body) = http_payload(&rec.body).ok_or_else(|| fail("not an HTTP response".into()))?;
     let site = config.site.clone().or_else(|| {
         url.as_deref()
-            .map(|u| normalize_host(u).to_ascii_lowercase())
+            .and_then(|u| crate::site::Site::new(u, crate::site::SiteSource::Url))
     });
-    let cleaned = cleaner.clean_html(body, site.as_deref());
+    let cleaned = cleaner.clean_html(body, site.as_ref());
     let bytes_out = cleaned.text.len() as u64;
     let mut out = serde_json::Map::new();
     out.insert(

@@ -4,6 +4,7 @@
 
 use boilerstrip::clean::{Cleaner, Config};
 use boilerstrip::rules::RuleBook;
+use boilerstrip::site::Site;
 use std::path::Path;
 
 fn line_diff(expected: &str, got: &str) -> String {
@@ -59,7 +60,11 @@ fn text_fixtures() {
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read_to_string(case.join("input.txt")).unwrap();
-        let site = std::fs::read_to_string(case.join("site")).ok();
+        let site = std::fs::read_to_string(case.join("site")).ok().map(|s| {
+            s.trim()
+                .parse::<Site>()
+                .expect("the case's site file names a site")
+        });
         for (cleaner, expected_file) in
             [(&verbatim, "expected.txt"), (&plain, "expected-plain.txt")]
         {
@@ -72,9 +77,7 @@ fn text_fixtures() {
                 );
                 continue;
             };
-            let got = cleaner
-                .clean_text(&input, site.as_deref().map(str::trim))
-                .text;
+            let got = cleaner.clean_text(&input, site.as_ref()).text;
             if got != expected {
                 failures.push_str(&format!(
                     "{} ({expected_file}):\n{}",
@@ -179,15 +182,16 @@ fn learned_site_rules_raise_f1_on_a_real_site() {
         })
         .collect();
     let site = "washingtonexaminer.com";
+    let given: Site = site.parse().unwrap();
     let plain = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
     let mut learner = Learner::default();
     for (_, text) in &pages {
         let page = InputPage {
             body: Body::Text(text.clone()),
-            site: Some(site.into()),
+            site: Some(given.clone()),
             bytes: 0,
         };
-        learner.add(&plain, &page, Some(site));
+        learner.add(&plain, &page);
     }
     let learned = learner.repeated(1.0, 2);
     assert!(
@@ -204,7 +208,7 @@ fn learned_site_rules_raise_f1_on_a_real_site() {
     let score = |cleaner: &Cleaner| {
         boilerstrip::eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
             let text = &pages.iter().find(|(i, _)| i == id)?.1;
-            Some(cleaner.clean_text(text, Some(site)).text)
+            Some(cleaner.clean_text(text, Some(&given)).text)
         })
         .f1
     };

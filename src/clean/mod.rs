@@ -24,8 +24,8 @@ mod teasers;
 
 use crate::document::html::{self, Rendered};
 use crate::document::{Block, Document};
-use crate::rules::normalize_host;
 use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleSet};
+use crate::site::Site;
 use std::sync::Arc;
 
 /// Settings of the cleaner. `Default` gives what the CLI uses.
@@ -164,8 +164,8 @@ pub struct Cleaned {
     pub url: Option<String>,
     /// The page's language, when declared.
     pub lang: Option<String>,
-    /// The site whose rules applied.
-    pub site: Option<String>,
+    /// The site whose rules applied, and where it came from.
+    pub site: Option<Site>,
 }
 
 impl Cleaned {
@@ -297,44 +297,36 @@ impl Cleaner {
         &self.book
     }
 
-    /// Cleans a plain-text dump of a page. `site` selects site rules.
-    pub fn clean_text(&self, src: &str, site: Option<&str>) -> Cleaned {
+    /// Cleans a plain-text dump of a page. `site` selects site rules (a
+    /// text dump names no URL of its own: the site is the one given).
+    pub fn clean_text(&self, src: &str, site: Option<&Site>) -> Cleaned {
         let doc = Document::from_text(src);
         self.clean_document(&doc, site)
     }
 
     /// Renders an HTML page with the selector rules of its site; returns the
-    /// rendered page and the site (the one given, else the page's canonical
-    /// URL's host).
-    pub fn render_html(&self, bytes: &[u8], site: Option<&str>) -> (Rendered, Option<String>) {
+    /// rendered page and the site: `site` when it wins over the page's own
+    /// URL (`--site`, a record's URL), else the one the page names
+    /// (canonical, `og:url`, `<base>`), else `site` (a guess from the path).
+    /// See [`Site::choose`].
+    pub fn render_html(&self, bytes: &[u8], site: Option<&Site>) -> (Rendered, Option<Site>) {
         let html = html::decode(bytes);
-        let given = site.map(str::to_string);
-        // Only worth a scan of the page when some site has rules of its own.
-        let hinted = match given {
-            None if self.book.site_hosts().next().is_some() => html::canonical_host(&html),
-            _ => None,
-        };
-        let rules = self.book.for_site(given.as_deref().or(hinted.as_deref()));
-        let rendered = html::render(&html, &|e| rules.select(e));
-        let site = given.or_else(|| {
-            rendered
-                .url
-                .as_deref()
-                .map(|u| normalize_host(u).to_string())
-        });
+        let doc = html::parse(&html);
+        let site = Site::choose(site, || Site::of_page(&doc));
+        let rules = self.book.for_site(site.as_ref().map(Site::host));
+        let rendered = html::render_parsed(&doc, &|e| rules.select(e));
         (rendered, site)
     }
 
     /// Cleans an HTML page: the body text, with the page's title, URL and
     /// language as metadata.
-    pub fn clean_html(&self, bytes: &[u8], site: Option<&str>) -> Cleaned {
+    pub fn clean_html(&self, bytes: &[u8], site: Option<&Site>) -> Cleaned {
         let (rendered, site) = self.render_html(bytes, site);
         let doc = Document::from_rendered(&rendered);
-        let mut cleaned = self.clean_document(&doc, site.as_deref());
+        let mut cleaned = self.clean_document(&doc, site.as_ref());
         cleaned.title = rendered.title;
         cleaned.url = rendered.url;
         cleaned.lang = rendered.lang;
-        cleaned.site = site;
         cleaned
     }
 
@@ -351,7 +343,8 @@ impl Cleaner {
                 let v = serde_json::json!({
                     "title": cleaned.title,
                     "url": cleaned.url,
-                    "site": cleaned.site,
+                    "site": cleaned.site.as_ref().map(Site::host),
+                    "site_source": cleaned.site.as_ref().map(|s| s.source().name()),
                     "lang": cleaned.lang,
                     "text": cleaned.text,
                     "fallback": cleaned.fallback,
@@ -379,8 +372,8 @@ impl Cleaner {
 
     /// Cleans a document: a named list of passes over its blocks, each
     /// deciding some blocks and recording why.
-    pub fn clean_document(&self, doc: &Document<'_>, site: Option<&str>) -> Cleaned {
-        let rules = self.book.for_site(site);
+    pub fn clean_document(&self, doc: &Document<'_>, site: Option<&Site>) -> Cleaned {
+        let rules = self.book.for_site(site.map(Site::host));
         let blocks = &doc.blocks[..];
         let mut page = Page {
             blocks,
@@ -416,7 +409,9 @@ impl Cleaner {
             Some(f) => Some(f),
             None => region::fall_back_if_empty(&mut page, &after_region, article.range),
         };
-        finish(&page, rules.clone(), fallback, &self.config)
+        let mut cleaned = finish(&page, rules.clone(), fallback, &self.config);
+        cleaned.site = site.cloned();
+        cleaned
     }
 }
 

@@ -100,29 +100,6 @@ fn declared_charset(head: &[u8]) -> Option<String> {
     (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
 }
 
-/// The host of the page's canonical URL (`<link rel=canonical>` or `og:url`)
-/// found by a quick scan of the page's start, before it is parsed: site rules
-/// must be chosen before the page is rendered.
-pub fn canonical_host(html: &str) -> Option<String> {
-    use regex::Regex;
-    use std::sync::LazyLock;
-    static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?:rel=["']?canonical["']?[^>]*?href|property=["']?og:url["']?[^>]*?content)=["']?(https?://[^"'\s>]+)"#)
-            .expect("valid regex")
-    });
-    let head = &html[..floor_boundary(html, 65_536)];
-    let url = URL.captures(head)?.get(1)?.as_str();
-    Some(crate::rules::normalize_host(url).to_ascii_lowercase())
-}
-
-fn floor_boundary(s: &str, max: usize) -> usize {
-    let mut i = max.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Appends a word as a reader sees it: soft hyphens (U+00AD, a hint where
 /// a word may break) taken out, and in Unicode's composed form (NFC), so
 /// `Wär\u{ad}me` reads `Wärme` and a decomposed `e\u{301}` is `é`, as in
@@ -498,7 +475,18 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
 /// Renders a page. `select` names the selector rule, if any, that an element
 /// matches; the lines inside the outermost matched element carry it.
 pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
-    let doc = Html::parse_document(&cap_depth(html));
+    render_parsed(&parse(html), select)
+}
+
+/// Parses a page (tags nested too deep taken out first, see [`cap_depth`]),
+/// for [`render_parsed`]: what the page says of itself in its head can then
+/// be read before the rules to render it with are chosen.
+pub fn parse(html: &str) -> Html {
+    Html::parse_document(&cap_depth(html))
+}
+
+/// [`render`] for a page already [`parse`]d.
+pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
     let mut r = Renderer {
         out: Rendered::default(),
         quotes: 0,

@@ -114,7 +114,7 @@ impl RuleBook {
     ) -> Result<RuleBook, RulesError> {
         let (defaults, mut sites) = (*self.sources).clone();
         sites.push((
-            normalize_host(host).to_ascii_lowercase(),
+            site_file_host(host),
             Source {
                 name: name.to_string(),
                 text: text.to_string(),
@@ -173,6 +173,18 @@ impl RuleBook {
         let mut site_files: Vec<(String, RuleFile)> = Vec::new();
         let mut tests = Vec::new();
         for (host, src) in sites {
+            if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line: 1,
+                    col: 1,
+                    message: format!(
+                        "the file's name {e}: site files apply to a host and its parent domains \
+                         down to the registrable domain, so this one would never apply"
+                    ),
+                });
+                continue;
+            }
             if let Some(file) = parse_into(&src, &mut problems) {
                 tests.extend(file.tests.iter().map(|t| SiteTestCase {
                     host: host.clone(),
@@ -216,10 +228,11 @@ impl RuleBook {
         let mut compiled = HashMap::new();
         let hosts: Vec<&String> = site_files.iter().map(|(h, _)| h).collect();
         for host in &hosts {
-            // Site files for this host and its parent domains, general first.
+            // Site files for this host and its parent domains down to the
+            // registrable domain, general first.
             let mut chain: Vec<(usize, &RuleFile)> = site_files
                 .iter()
-                .filter(|(h, _)| host == &h || host.ends_with(&format!(".{h}")))
+                .filter(|(h, _)| crate::site::lookup(host).any(|name| name == h))
                 .map(|(h, f)| (h.len(), f))
                 .collect();
             chain.sort_by_key(|(len, _)| *len);
@@ -242,18 +255,16 @@ impl RuleBook {
         })
     }
 
-    /// The rule set for a site (host name; `www.` and ports are ignored, and
-    /// parent domains are tried), or the defaults when no site file applies.
+    /// The rule set for a site (a host name or URL; case, `www.` and ports
+    /// are ignored, and parent domains are tried down to the registrable
+    /// domain: `news.bbc.co.uk`, `bbc.co.uk`, never `co.uk`), or the defaults
+    /// when no site file applies.
     pub fn for_site(&self, site: Option<&str>) -> &Arc<RuleSet> {
-        if let Some(site) = site {
-            let mut host = normalize_host(site);
-            loop {
-                if let Some(set) = self.sites.get(host) {
+        use crate::site::{Site, SiteSource};
+        if let Some(site) = site.and_then(|s| Site::new(s, SiteSource::Flag)) {
+            for name in site.lookup() {
+                if let Some(set) = self.sites.get(name) {
                     return set;
-                }
-                match host.find('.') {
-                    Some(i) => host = &host[i + 1..],
-                    None => break,
                 }
             }
         }
@@ -272,12 +283,22 @@ impl RuleBook {
 }
 
 /// Lower-cases nothing (hosts are expected in lower case), drops a scheme,
-/// a leading `www.`, a port and anything after the host.
+/// a leading `www.`, a port and anything after the host. Only a trim of the
+/// string: whether a name is a site at all, and the names its site files
+/// are looked up under, is [`crate::site::Site`]'s to say.
 pub fn normalize_host(site: &str) -> &str {
     let s = site.trim();
     let s = s.split_once("://").map_or(s, |(_, rest)| rest);
     let s = s.split(['/', ':', '?', '#']).next().unwrap_or(s);
     s.strip_prefix("www.").unwrap_or(s)
+}
+
+/// The host a site file is for, named as a site is (lower case, `www.`
+/// dropped where that leaves a site); a name that is no site is kept as it
+/// is, and `build` reports it.
+fn site_file_host(name: &str) -> String {
+    crate::site::Site::new(name, crate::site::SiteSource::Flag)
+        .map_or_else(|| name.to_lowercase(), |s| s.host().to_string())
 }
 
 fn upsert(rules: &mut Vec<Rule>, rule: Rule) {
@@ -338,7 +359,7 @@ fn read_dir(root: &Path) -> Result<DirContents, RulesError> {
                     .file_stem()
                     .map(|s| s.to_string_lossy().to_lowercase())
                     .unwrap_or_default();
-                sites.push((normalize_host(&host).to_string(), src));
+                sites.push((site_file_host(&host), src));
             } else {
                 defaults.push(src);
             }

@@ -32,11 +32,26 @@ pub struct Imported {
     pub untranslated: Vec<Untranslated>,
 }
 
-/// The host an ftr file name stands for (`.www.example.com.txt` → `example.com`).
+/// The host an ftr file name stands for (`.www.example.com.txt` →
+/// `example.com`), named as a site is ([`crate::site::Site`]). An ftr file
+/// serves its host and `www.` under it, so a name that is itself a public
+/// suffix stands for its `www.` host (`gov.uk.txt` → `www.gov.uk`); a name
+/// that is no site either way (`global.txt`) is returned lower-cased, and
+/// `rules import-ftr` reports it instead of writing a site file.
 pub fn host_of_file_name(name: &str) -> String {
+    use crate::site::{Site, SiteSource};
     let stem = name.strip_suffix(".txt").unwrap_or(name);
     let stem = stem.trim_start_matches('.');
-    crate::rules::normalize_host(stem).to_ascii_lowercase()
+    Site::new(stem, SiteSource::Flag)
+        .or_else(|| {
+            // A suffix of two labels or more; a bare top-level domain is no
+            // one's site (`global.txt` holds ftr's rules for every site).
+            let www = format!("www.{stem}");
+            stem.contains('.')
+                .then(|| Site::new(&www, SiteSource::Flag))
+                .flatten()
+        })
+        .map_or_else(|| stem.to_lowercase(), |s| s.host().to_string())
 }
 
 /// Translates an ftr-site-config file.
@@ -392,6 +407,14 @@ mod tests {
         ] {
             assert_eq!(xpath_to_css(xpath), None, "{xpath}");
         }
+    }
+
+    #[test]
+    fn file_names_stand_for_sites() {
+        assert_eq!(host_of_file_name(".www.Example.com.txt"), "example.com");
+        assert_eq!(host_of_file_name("bbc.co.uk.txt"), "bbc.co.uk");
+        assert_eq!(host_of_file_name("gov.uk.txt"), "www.gov.uk");
+        assert_eq!(host_of_file_name("global.txt"), "global");
     }
 
     #[test]
