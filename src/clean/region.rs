@@ -459,14 +459,20 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Most words of a byline or date line.
 const BYLINE_MAX_WORDS: u32 = 15;
+/// Most words of a line that holds a date but does not open with one (or
+/// with a byline word) and still reads as a date line.
+const DATE_LINE_MAX_WORDS: u32 = 8;
 /// Blocks looked at above the article's first paragraph for bylines.
 const BYLINE_WINDOW: usize = 6;
 
 /// Bylines and date lines among the article's first blocks (`By Ann Smith
-/// | Nov. 19, 2019`, `Von Anna Berg, 12. März 2024`) are not body text. A
-/// short sentence that mentions a date is: a byline or date line does not
-/// end like a sentence, or opens with a byline word; and an article opens
-/// with at most [`BYLINE_MAX_LINES`] of them.
+/// | Nov. 19, 2019`, `Von Anna Berg, 12. März 2024`, `* Updated: 18 Nov
+/// 2019, 19:11`) are not body text. A byline opens with a byline word or a
+/// date, or is a short line holding a date; it does not end like a
+/// sentence unless it opens with a byline word (a short sentence that
+/// mentions a date is text, and so is a list item or a dateline lead that
+/// only ends with a date); and an article opens with at most
+/// [`BYLINE_MAX_LINES`] of them.
 pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
     let first: Vec<usize> = (0..page.blocks.len())
         .filter(|&i| page.marks[i] == Mark::Open)
@@ -476,11 +482,13 @@ pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
         .into_iter()
         .filter(|&i| {
             let b = &page.blocks[i];
-            let v = b.visible.as_ref();
-            b.features.words <= BYLINE_MAX_WORDS
+            let f = b.features;
+            let v = crate::document::strip_bullet(b.visible.as_ref());
+            let opens = BYLINE_START.is_match(v);
+            f.words <= BYLINE_MAX_WORDS
                 && b.html.is_none_or(|h| h.heading == 0)
-                && BYLINE.is_match(v)
-                && (!b.features.ends_sentence || BY_WORD.is_match(v))
+                && (opens || (f.words <= DATE_LINE_MAX_WORDS && !f.bullet && BYLINE.is_match(v)))
+                && (!f.ends_sentence || BY_WORD.is_match(v))
         })
         .collect();
     // More than a byline and a date line is a list of dates (a calendar,
@@ -496,7 +504,33 @@ pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
 /// Most byline and date lines an article opens with.
 const BYLINE_MAX_LINES: usize = 2;
 
-/// A line that opens with a byline word.
+/// A line that opens with a byline word followed by a name.
 static BY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:by|von|par|por|di|przez|door)\s+\p{Lu}").expect("valid regex")
+});
+
+/// A line that opens like a byline or a date line: a byline word, a date
+/// or a time.
+static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // a weekday first: Monday, November 18, 2019; sexta-feira, 22 de
+        // outubro de 2010
+        r"(?i)^(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun",
+        r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag",
+        r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
+        r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo",
+        r"|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica",
+        r"|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela",
+        r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag",
+        r"|(?:segunda|terça|quarta|quinta|sexta)-feira)\.?,?\s+)?",
+        r"(?:(?:by|posted|updated|published|written by|last updated",
+        r"|von|veröffentlicht|aktualisiert|geschrieben von|stand",
+        r"|par|publié|mis à jour|por|publicado|actualizado|di|pubblicato|aggiornato",
+        r"|przez|opublikowano|door|geplaatst|gepubliceerd|bijgewerkt|atualizado)(?-u:\b)",
+        r"|[0-9]{1,2}:[0-9]{2}",
+        r"|[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? [0-9]{1,2}(?-u:\b)",
+        r"|[0-9]{1,2}\.? (?:de )?\p{L}{3,12}\.?,? (?:de )?[0-9]{4}(?-u:\b))",
+    ))
+    .expect("valid regex")
 });
