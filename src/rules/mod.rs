@@ -17,6 +17,7 @@ mod book;
 mod file;
 pub mod ftr;
 mod gate;
+mod prefilter;
 mod set;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
