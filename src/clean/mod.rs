@@ -850,4 +850,26 @@ mod tests {
         assert!(c.fallback);
         assert_eq!(c.fallback_reason, Some(Fallback::Emptied));
     }
+
+    #[test]
+    fn an_article_cut_by_a_list_of_short_lines_is_joined_again() {
+        // A text dump: the story, a box of eight short lines, the rest of the
+        // story; then, far below, another story.
+        let rest = "The operator said the new island ferry boats would run every hour from the spring and cut the crossing time.";
+        let rest2 = "Passengers on the island ferry line have waited for the new boats for years, the operator said on Monday.";
+        let other = "The city council approved a new budget for the public library on Tuesday, adding two mobile libraries for the villages.";
+        let other2 = "Librarians said the mobile libraries would visit every village in the district twice a month from the spring.";
+        let boxed = "Timetable\nMonday\nTuesday\nWednesday\nThursday\nFriday\nSaturday\nSunday\n";
+        let filler: String = (0..20).map(|k| format!("Menu item {k}\n")).collect();
+        let page = format!(
+            "{P1}\nThe island ferry will run every hour, the operator said on Monday, and its boats will be replaced.\n{boxed}{rest}\n{rest2}\n{filler}{other}\n{other2}\n"
+        );
+        let c = cleaner().clean_text(&page, None);
+        assert!(
+            c.text.contains(rest) && c.text.contains(rest2),
+            "{}",
+            c.text
+        );
+        assert!(!c.text.contains(other), "another story joined:\n{}", c.text);
+    }
 }

@@ -142,6 +142,9 @@ pub(crate) fn find_article(page: &mut Page<'_, '_>, is_html: bool, keep_title: b
     if is_html && fallback.is_none() {
         keep_lead(page);
     }
+    if fallback.is_none() {
+        join_related_runs(page);
+    }
     // An HTML page's headline is metadata, not body text.
     if keep_title
         && !is_html
@@ -212,6 +215,89 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
         page.marks[i] = Mark::Open;
     }
 }
+
+/// The densest run of blocks within `lo..hi`, with its sum.
+fn best_run(values: &[f32], lo: usize, hi: usize) -> Option<(usize, usize, f32)> {
+    let (mut best, mut range, mut sum, mut start) = (0.0f32, None, 0.0f32, lo);
+    for i in lo..hi {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += values[i];
+        if sum > best {
+            best = sum;
+            range = Some((start, i + 1, best));
+        }
+    }
+    range
+}
+
+/// Runs of body text elsewhere on the page that weigh at least this share
+/// of the article's and share its words join it (web-mixed HTML +3
+/// snippets, text dumps +12; zyte unchanged; 0.05 took teasers in on zyte).
+const RELATED_RUN_MASS: f32 = 0.1;
+/// Share of a run's distinct words found in the article that makes it the
+/// article's (0.3 took comments in on zyte, 0.5 lost half the gain).
+const RELATED_RUN_SHARE: f32 = 0.4;
+/// Most blocks between the article and a run that joins it: the rest of an
+/// article split by a box or a list lies close; beyond, related text is
+/// another story's (with no limit zyte lost 0.0014 in HTML, 0.0024 in text).
+const RELATED_RUN_GAP: usize = 15;
+/// Runs looked at on either side of the article.
+const RELATED_RUN_TRIES: usize = 4;
+
+/// An article cut in parts (by a gallery, a list of short lines, a box of
+/// links) is joined again: the densest runs of body text above and below
+/// it, nearest first, join the article when they weigh enough, lie close
+/// and share its words. The blocks between them stay as they were.
+fn join_related_runs(page: &mut Page<'_, '_>) {
+    let n = page.blocks.len();
+    let values: Vec<f32> = (0..n).map(|i| value(page, i)).collect();
+    let kept: Vec<usize> = (0..n)
+        .filter(|&i| matches!(page.marks[i], Mark::Open | Mark::Protected))
+        .collect();
+    let Some((&first, &last)) = kept.first().zip(kept.last()) else {
+        return;
+    };
+    let mass: f32 = kept.iter().map(|&i| values[i].max(0.0)).sum();
+    let vocab = super::teasers::distinct_words(page, &kept);
+    for above in [true, false] {
+        let (mut lo, mut hi) = if above { (0, first) } else { (last + 1, n) };
+        for _ in 0..RELATED_RUN_TRIES {
+            let Some((s, e, sum)) = best_run(&values, lo, hi) else {
+                break;
+            };
+            let gap = if above { first - e } else { s - (last + 1) };
+            if sum < RELATED_RUN_MASS * mass || gap > RELATED_RUN_GAP {
+                break;
+            }
+            let body: Vec<usize> = (s..e)
+                .filter(|&i| values[i] > 0.0 && outside(page, i))
+                .collect();
+            let own = super::teasers::distinct_words(page, &body);
+            let shared = own
+                .iter()
+                .filter(|w| vocab.binary_search(w).is_ok())
+                .count();
+            if own.len() >= RELATED_RUN_MIN_WORDS
+                && shared as f32 >= RELATED_RUN_SHARE * own.len() as f32
+            {
+                for i in body {
+                    page.marks[i] = Mark::Open;
+                }
+            }
+            if above {
+                hi = s;
+            } else {
+                lo = e;
+            }
+        }
+    }
+}
+
+/// Fewest distinct words a run must have to be judged.
+const RELATED_RUN_MIN_WORDS: usize = 5;
 
 /// Whether block `i` was removed only for lying outside the article.
 fn outside(page: &Page<'_, '_>, i: usize) -> bool {

@@ -79,7 +79,7 @@ fn is_separator(mark: Mark) -> bool {
 
 /// Distinct words of four or more characters, lower-cased, as sorted hashes
 /// (no allocation per word).
-fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
+pub(crate) fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
     let mut set = Vec::new();
     for &i in blocks {
         word_hashes(&page.blocks[i].visible, &mut set);
