@@ -219,12 +219,12 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
 /// The densest run of blocks within `lo..hi`, with its sum.
 fn best_run(values: &[f32], lo: usize, hi: usize) -> Option<(usize, usize, f32)> {
     let (mut best, mut range, mut sum, mut start) = (0.0f32, None, 0.0f32, lo);
-    for i in lo..hi {
+    for (i, &v) in values.iter().enumerate().take(hi).skip(lo) {
         if sum <= 0.0 {
             sum = 0.0;
             start = i;
         }
-        sum += values[i];
+        sum += v;
         if sum > best {
             best = sum;
             range = Some((start, i + 1, best));
