@@ -404,6 +404,9 @@ impl Cleaner {
         teasers::remove_unrelated(&mut page, start, end);
         teasers::remove_repeated_titles(&mut page);
         region::remove_bylines(&mut page);
+        if !is_html {
+            cut_at_comments(&mut page, start);
+        }
         // 5. an article cut to nothing falls back to the region's paragraphs
         let fallback = match article.fallback {
             Some(f) => Some(f),
@@ -459,6 +462,33 @@ pub(crate) fn exp(name: &str) -> bool {
 pub(crate) fn is_paragraph(b: &Block<'_>) -> bool {
     let f = &b.features;
     f.words >= 12 && f.ends_sentence && !f.has_url
+}
+
+/// Words of body text a dump's article must have before a comment prompt
+/// ends it (the figure of issue 18; textdumps-zyte +0.001, web-mixed dumps
+/// FP -6 for TP -2).
+const COMMENTS_CUT_WORDS: u32 = 80;
+
+/// In a text dump, once the article has [`COMMENTS_CUT_WORDS`] of body
+/// text, the first comment prompt ends it: what follows that the other
+/// detectors left is the comment section (in HTML the comment section is
+/// an element of its own, which rules take whole).
+fn cut_at_comments(page: &mut Page<'_, '_>, start: usize) {
+    let mut seen = 0u32;
+    for i in start..page.blocks.len() {
+        let b = &page.blocks[i];
+        if !page.marks[i].is_removed() && is_paragraph(b) {
+            seen += b.features.words;
+        }
+        if seen >= COMMENTS_CUT_WORDS
+            && let Mark::Removed(Category::Comments, By::Rule(rule)) = page.marks[i]
+        {
+            for j in i + 1..page.blocks.len() {
+                page.reclassify(j, Category::Comments, By::Rule(rule));
+            }
+            return;
+        }
+    }
 }
 
 /// `drop-section` takes the blocks under a heading until the next paragraph

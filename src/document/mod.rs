@@ -701,10 +701,10 @@ fn ends_like_sentence(t: &str) -> bool {
     loop {
         match b {
             [rest @ .., b'"' | b'\'' | b')' | b']' | b'*'] => b = rest,
-            // ” ’
-            [rest @ .., 0xE2, 0x80, 0x9D | 0x99] => b = rest,
-            // »
-            [rest @ .., 0xC2, 0xBB] => b = rest,
+            // ” ’ and the German closing “ ‘
+            [rest @ .., 0xE2, 0x80, 0x9D | 0x99 | 0x9C | 0x98] => b = rest,
+            // » and «, which close a quote in German and Polish
+            [rest @ .., 0xC2, 0xBB | 0xAB] => b = rest,
             _ => break,
         }
     }
