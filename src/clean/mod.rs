@@ -902,4 +902,46 @@ mod tests {
         );
         assert!(!c.text.contains(other), "another story joined:\n{}", c.text);
     }
+
+    #[test]
+    fn a_thin_article_widens_to_the_card_around_it() {
+        // A recipe card: one sentence, then ingredients and steps as short
+        // lines in plain divs; the site's menu and footer are links.
+        let lines: String = [
+            "Ergibt: 40 Stück",
+            "Zutaten:",
+            "300 g Mehl",
+            "1 TL Backpulver",
+            "100 g gemahlene Mandeln",
+            "200 g Margarine",
+            "200 g Zucker",
+            "1 Prise Salz",
+            "1 Ei",
+            "Zubereitung:",
+            "Alle Zutaten verkneten",
+            "Kugeln formen und flach drücken",
+            "Bei 180 Grad backen",
+        ]
+        .iter()
+        .map(|l| format!("<div>{l}</div>"))
+        .collect();
+        let menu: String = (1..12)
+            .map(|k| format!(r#"<li><a href="/c{k}">Kategorie {k}</a></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><ul class="menu">{menu}</ul><div class="recipe"><h1>Mandelplätzchen</h1>
+<div class="card">{lines}</div><div class="note"><p>Diese Plätzchen backe ich jedes Jahr in der Adventszeit mit meinen Kindern, sie sind schnell gemacht.</p></div></div>
+<ul class="footer">{menu}</ul></body></html>"#
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        for want in [
+            "300 g Mehl",
+            "200 g Zucker",
+            "Bei 180 Grad backen",
+            "Diese Plätzchen",
+        ] {
+            assert!(c.text.contains(want), "{want:?} missing:\n{}", c.text);
+        }
+        assert!(!c.text.contains("Kategorie"), "{}", c.text);
+    }
 }
