@@ -97,11 +97,7 @@ fn looks_like_code(t: &str) -> bool {
     ]
     .iter()
     .any(|k| t.starts_with(k));
-    (symbols >= 2 && symbols * 25 >= t.len())
-        || opens
-        || t.ends_with(['{', ';', '}'])
-        || (opens && symbols >= 1)
-        || t.ends_with(['{', ';', '}'])
+    (symbols >= 2 && symbols * 25 >= t.len()) || opens || t.ends_with(['{', ';', '}'])
 }
 
 /// The article's blocks as a half-open range, or `None` when no block reads
