@@ -27,6 +27,10 @@ pub struct Body<'a, 'b> {
     pub plain: bool,
 }
 
+/// How many removed blocks just above a kept block pass their images on
+/// to it.
+const IMAGE_CARRY: usize = 2;
+
 /// A unit of output: one block, or a run of blocks written together.
 enum Unit<'r> {
     /// A block of text: paragraph, heading, list item or quote line.
@@ -81,6 +85,24 @@ impl<'a, 'b> Body<'a, 'b> {
         units
     }
 
+    /// The images to write above kept block `i`: its own, and those of
+    /// removed blocks just before it (a figure's caption the rules took,
+    /// the byline under which the lead image stood), up to
+    /// [`IMAGE_CARRY`] blocks back.
+    fn images_before(&self, i: usize) -> Vec<&'b Image> {
+        let mut out = Vec::new();
+        let mut k = i;
+        while k > 0 && i - (k - 1) <= IMAGE_CARRY && !self.kept[k - 1] {
+            k -= 1;
+        }
+        for j in k..=i {
+            if let Some(rl) = self.rich_line(j) {
+                out.extend(rl.images_before.iter());
+            }
+        }
+        out
+    }
+
     fn base(&self) -> Option<&url::Url> {
         self.rich.and_then(|r| r.base.as_ref())
     }
@@ -103,7 +125,7 @@ impl<'a, 'b> Body<'a, 'b> {
                         out.push('\n');
                         continue;
                     };
-                    for image in &rl.images_before {
+                    for image in self.images_before(i) {
                         if let Some(md) = md_image(image, self.base()) {
                             out.push_str(&md);
                             out.push_str("\n\n");
@@ -208,7 +230,7 @@ impl<'a, 'b> Body<'a, 'b> {
                     let (item, quote, heading, inner) = match rl {
                         Some(rl) => {
                             let h = b.html.expect("a rich line is an HTML line");
-                            for image in &rl.images_before {
+                            for image in self.images_before(i) {
                                 if let Some(img) = html_image(image, self.base()) {
                                     close(&mut out, &mut in_list, &mut in_quote);
                                     out.push_str(&format!("<p>{img}</p>\n"));

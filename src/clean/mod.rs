@@ -617,19 +617,27 @@ fn remove_tables(page: &mut Page<'_, '_>) {
     }
 }
 
-/// The comment section: the blocks a comments rule took with it (the
-/// thread under `3 responses to …`, the blocks of a `#comments` element),
-/// less those a rule matched themselves (the thread's heading, reply and
-/// log-in prompts, the comment form's labels) and mostly-link lines; `None`
-/// when there are none.
+/// The comment section: the blocks a comments rule took (the thread under
+/// `3 responses to …`, the blocks of a `#comments` element), less the
+/// thread's heading (the first block a `drop-to-end` rule matched), blocks
+/// other rules matched themselves (reply and log-in prompts, the comment
+/// form's labels, share rows) and mostly-link lines; `None` when there are
+/// none.
 fn comment_section(page: &Page<'_, '_>) -> Option<String> {
     let mut out = String::new();
     let mut pending_blank = false;
+    let mut heading_seen = false;
     for (i, b) in page.blocks.iter().enumerate() {
-        let taken = matches!(
+        let by_comments = matches!(
             page.marks[i],
             Mark::Removed(Category::Comments, By::Rule(_))
-        ) && page.matched[i].is_none()
+        );
+        let own = page.matched[i].map(|m| m.action);
+        let heading = by_comments && own == Some(Action::DropToEnd) && !heading_seen;
+        heading_seen |= heading;
+        let taken = by_comments
+            && !heading
+            && matches!(own, None | Some(Action::DropToEnd))
             && !region::link_dense(page, i);
         if !taken {
             pending_blank |= b.blank_before;

@@ -550,7 +550,9 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[..rest.len().min(10)].find(';');
+        let end = rest.as_bytes()[..rest.len().min(10)]
+            .iter()
+            .position(|&c| c == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
@@ -807,7 +809,9 @@ fn strip_by_word(line: &str) -> Option<&str> {
     let lower = line.to_lowercase();
     for w in BY_WORDS {
         if lower.starts_with(w) && lower.len() == line.len() {
-            let rest = &line[w.len()..];
+            let Some(rest) = line.get(w.len()..) else {
+                continue;
+            };
             if w.ends_with(':') || rest.starts_with(char::is_whitespace) {
                 let rest = rest.trim_start();
                 if rest.starts_with(|c: char| c.is_uppercase()) {
@@ -1186,7 +1190,7 @@ fn date_in_url(url: &str) -> Option<String> {
             && b[4] == b'-'
             && b[7] == b'-'
             && (b.len() == 10 || !b[10].is_ascii_digit())
-            && let Some(d) = normalize_date(&s[..10])
+            && let Some(d) = s.get(..10).and_then(normalize_date)
         {
             return Some(d);
         }
@@ -1223,6 +1227,15 @@ mod tests {
         ] {
             assert_eq!(find_date(line).as_deref(), want, "{line}");
         }
+    }
+
+    #[test]
+    fn entities_next_to_other_characters_decode() {
+        assert_eq!(
+            clean_text("&quot;You’re going&quot; &amp; more &#8217;").as_deref(),
+            Some("\"You’re going\" & more ’")
+        );
+        assert_eq!(clean_text("AT&T’s").as_deref(), Some("AT&T’s"));
     }
 
     #[test]
