@@ -3,7 +3,7 @@
 //! rule-file errors (nothing was cleaned).
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::clean::{Cleaner, Config, OutputFormat};
+use boilerstrip::clean::{Cleaner, Config, Favor, OutputFormat};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
@@ -148,6 +148,16 @@ struct RuleArgs {
     /// front matter (Markdown, text) or a list (HTML); JSON always has it.
     #[arg(long)]
     with_metadata: bool,
+    /// Lean the content detector towards precision (less boilerplate) or
+    /// recall (more of the article) where it is unsure.
+    #[arg(long, value_enum)]
+    favor: Option<FavorArg>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FavorArg {
+    Precision,
+    Recall,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -368,6 +378,11 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
             no_tables: args.no_tables,
             comments: args.comments,
             metadata: args.with_metadata,
+            favor: match args.favor {
+                None => Favor::Balanced,
+                Some(FavorArg::Precision) => Favor::Precision,
+                Some(FavorArg::Recall) => Favor::Recall,
+            },
             ..Config::default()
         },
     ))
