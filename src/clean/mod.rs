@@ -502,11 +502,30 @@ impl Cleaner {
     /// asked for, a front matter above; with comments asked for, the
     /// comment section below, after a `---` line.
     pub fn render(&self, cleaned: &Cleaned) -> String {
+        self.render_as(cleaned, false)
+    }
+
+    /// [`Cleaner::render`] for a record's text field: no front matter and
+    /// no comments (a record has fields for those).
+    pub fn render_record_text(&self, cleaned: &Cleaned) -> String {
+        self.render_as(cleaned, true)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn render_as(&self, cleaned: &Cleaned, record: bool) -> String {
         let title = cleaned
             .title
             .as_deref()
             .filter(|_| self.config.title_on_top);
-        let meta = cleaned.metadata.as_deref().filter(|_| self.config.metadata);
+        let meta = cleaned
+            .metadata
+            .as_deref()
+            .filter(|_| self.config.metadata && !record);
+        let comments = cleaned.comments.as_deref().filter(|_| !record);
         match self.config.output {
             OutputFormat::Json => {
                 let removed: Vec<serde_json::Value> = cleaned
@@ -539,7 +558,7 @@ impl Cleaner {
                 title.is_some(),
                 meta,
                 cleaned.formatted.as_deref().unwrap_or(""),
-                cleaned.comments.as_deref(),
+                comments,
             ),
             format => {
                 let markdown = format == OutputFormat::Markdown;
@@ -560,7 +579,7 @@ impl Cleaner {
                     }
                 }
                 out.push_str(body);
-                if let Some(c) = &cleaned.comments {
+                if let Some(c) = comments {
                     if !out.is_empty() {
                         out.push_str("\n---\n\n");
                     }
