@@ -489,6 +489,7 @@ impl Cleaner {
             // What the page declares first; then the byline and date lines
             // the cleaner took out of the body.
             if let Some(lines) = cleaned.metadata.take() {
+                meta.agree_with_byline(&lines);
                 meta.fill_from(*lines);
             }
             meta.add_url_date(page_url.or(cleaned.url.as_deref()));

@@ -155,19 +155,53 @@ impl Metadata {
 
     /// Author and date from byline and date lines (`By Ann Smith | Nov.
     /// 19, 2019`, `Von Anna Berg, 12. März 2024`, `2019-11-19`): the first
-    /// line that names an author after a byline word, the first that holds
-    /// a date.
+    /// line that names an author after a byline word, and its date; else
+    /// the first line that holds a date (a quoted statement's date above
+    /// the byline is not the article's).
     pub fn add_bylines(&mut self, lines: &[&str]) {
         for line in lines {
-            if self.author.is_none() {
-                self.set_author(byline_author(line), Source::Byline);
+            if let Some(author) = byline_author(line) {
+                if self.author.is_none() {
+                    self.set_author(Some(author), Source::Byline);
+                }
+                if self.date.is_none()
+                    && let Some(d) = find_date(line)
+                {
+                    self.date = Some(d);
+                    self.date_source = Some(Source::Byline);
+                }
+                break;
             }
+        }
+        for line in lines {
             if self.date.is_none()
                 && let Some(d) = find_date(line)
             {
                 self.date = Some(d);
                 self.date_source = Some(Source::Byline);
             }
+        }
+    }
+
+    /// Where the page's metadata name only the publisher as the author
+    /// (`"author": "Example News"`, the site's name) or pad the name
+    /// (`Ann Smith. Example News`), the byline the cleaner took out of the
+    /// body (`byline`, read by [`Metadata::add_bylines`]) names the author.
+    pub fn agree_with_byline(&mut self, byline: &Metadata) {
+        let (Some(b), Some(a)) = (&byline.author, &self.author) else {
+            return;
+        };
+        if byline.author_source != Some(Source::Byline) || a == b {
+            return;
+        }
+        let padded = a.len() > b.len() && a.starts_with(b.as_str());
+        let publisher = self
+            .sitename
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(a));
+        if padded || publisher {
+            self.author = Some(b.clone());
+            self.author_source = Some(Source::Byline);
         }
     }
 
@@ -766,12 +800,28 @@ fn clean_author(s: &str) -> Option<String> {
         .flat_map(|p| p.split(" en "))
         .flat_map(|p| p.split(" i "))
         .map(|p| p.trim().trim_matches(|c: char| c == ',' || c == '.').trim())
-        .filter(|p| !p.is_empty() && !p.contains('@'))
+        .filter(|p| !p.is_empty() && !p.contains('@') && !is_placeholder(p))
         // A name, not an author box's biography.
         .filter(|p| p.split_whitespace().count() <= MAX_NAME_WORDS)
         .map(str::to_string)
         .collect();
     (!names.is_empty()).then(|| dedup(names).join("; "))
+}
+
+/// The names blog software gives an account nobody renamed: not an
+/// author anyone would cite.
+fn is_placeholder(name: &str) -> bool {
+    [
+        "admin",
+        "administrator",
+        "webmaster",
+        "root",
+        "wordpress",
+        "user",
+        "guest",
+    ]
+    .iter()
+    .any(|p| name.eq_ignore_ascii_case(p))
 }
 
 /// Most words of one author's name (an organisation's included).
@@ -846,6 +896,17 @@ fn byline_author(line: &str) -> Option<String> {
         " published",
         " posted",
         " aktualisiert",
+        " publiziert",
+        " erschienen",
+        " publié",
+        " mis à jour",
+        " publicado",
+        " actualizado",
+        " pubblicato",
+        " aggiornato",
+        " opublikowano",
+        " gepubliceerd",
+        " bijgewerkt",
         " veröffentlicht",
         "(",
     ] {
@@ -1270,11 +1331,31 @@ mod tests {
                 "Par Jean de la Fontaine le 3 mars",
                 Some("Jean de la Fontaine"),
             ),
+            (
+                "Von Moritz Bachmann publiziert am 25. September 2018",
+                Some("Moritz Bachmann"),
+            ),
+            ("By admin - 2018-09-16", None),
             ("by the way, this is a sentence", None),
             ("Ann Smith | Nov. 19, 2019", None),
         ] {
             assert_eq!(byline_author(line).as_deref(), want, "{line}");
         }
+    }
+
+    #[test]
+    fn the_bylines_date_wins_over_an_earlier_date_line() {
+        let mut m = Metadata::default();
+        m.add_bylines(&[
+            "— A. Senator on Sunday, October 13th, 2019 in a local newspaper",
+            "By Matthew Digby on Monday, November 18th, 2019 at 11:08 a.m.",
+        ]);
+        assert_eq!(m.author.as_deref(), Some("Matthew Digby"));
+        assert_eq!(m.date.as_deref(), Some("2019-11-18"));
+        let mut m = Metadata::default();
+        m.add_bylines(&["Share", "November 15, 2019"]);
+        assert_eq!(m.date.as_deref(), Some("2019-11-15"));
+        assert_eq!(m.author, None);
     }
 
     #[test]
