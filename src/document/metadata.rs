@@ -620,25 +620,56 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The bodies of the page's `<script type="application/ld+json">` elements.
+/// The bodies of the page's `<script type="application/ld+json">` elements:
+/// each `ld+json` (any case) inside a `<script` tag, one vector search over
+/// the page for it, then the body up to `</script`.
 fn json_ld_scripts(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
+    use memchr::memmem;
+    static LD: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new(b"ld+json"));
+    static LD_UPPER: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new(b"LD+JSON"));
+    let b = html.as_bytes();
+    let mut hits: Vec<usize> = LD.find_iter(b).chain(LD_UPPER.find_iter(b)).collect();
+    hits.sort_unstable();
     let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(p) = lower[at..].find("<script") {
-        let start = at + p;
-        let Some(close) = lower[start..].find('>') else {
-            break;
-        };
-        let tag = &lower[start..start + close];
-        let body_start = start + close + 1;
-        let Some(end) = lower[body_start..].find("</script") else {
-            break;
-        };
-        if tag.contains("ld+json") {
-            out.push(html[body_start..body_start + end].to_string());
+    let mut done = 0;
+    for at in hits {
+        if at < done {
+            continue;
         }
-        at = body_start + end;
+        // The tag around the hit: `<script` before it, `>` after it, no
+        // other tag between.
+        let Some(open) = memchr::memrchr(b'<', &b[..at]) else {
+            continue;
+        };
+        let is_script = b[open + 1..]
+            .get(..6)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"script"));
+        let Some(close) = memchr::memchr(b'>', &b[at..]).map(|k| at + k) else {
+            break;
+        };
+        if !is_script {
+            continue;
+        }
+        let body = close + 1;
+        let mut end = b.len();
+        let mut k = body;
+        while let Some(p) = memmem::find(&b[k..], b"</") {
+            let t = k + p;
+            if b[t + 2..]
+                .get(..6)
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
+            {
+                end = t;
+                break;
+            }
+            k = t + 2;
+        }
+        if let Some(text) = html.get(body..end) {
+            out.push(text.to_string());
+        }
+        done = end;
     }
     out
 }
