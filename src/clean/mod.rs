@@ -91,8 +91,9 @@ impl Favor {
     /// region breaks at a label or menu line between paragraphs and keeps
     /// less around the body; lighter, it runs on over them. For text
     /// dumps: [`PRECISION_SCALE`] and [`RECALL_SCALE`]. For HTML pages
-    /// heavier penalties cost precision too (zyte at 2.0: P 0.961 → 0.958,
-    /// R 0.978 → 0.973; the element bounds the article there), so
+    /// heavier penalties cost precision too (zyte at 2.0, when chosen: P
+    /// 0.961 → 0.958, R 0.978 → 0.973; the element bounds the article
+    /// there), so
     /// precision leaves them and recall lightens them.
     pub fn penalty_scale(self, html: bool) -> f32 {
         match (self, html) {
@@ -114,12 +115,12 @@ impl Favor {
 }
 
 /// [`Favor::penalty_scale`] of text dumps for `--favor precision`:
-/// textdumps-zyte P 0.893 → 0.912 (R 0.938 → 0.882) at 2.0; 3.0 gains
-/// 0.006 more precision for 0.034 of recall.
+/// textdumps-zyte P 0.894 → 0.906 (R 0.941 → 0.885) at 2.0; when chosen,
+/// 3.0 gained 0.006 more precision for 0.034 of recall.
 pub const PRECISION_SCALE: f32 = 2.0;
-/// [`Favor::penalty_scale`] for `--favor recall`: textdumps-zyte R 0.938 →
-/// 0.948 (P 0.893 → 0.870) at 0.5; 0.25 gains 0.004 more recall for 0.014
-/// of precision.
+/// [`Favor::penalty_scale`] for `--favor recall`: textdumps-zyte R 0.941 →
+/// 0.948 (P 0.894 → 0.873) at 0.5; when chosen, 0.25 gained 0.004 more
+/// recall for 0.014 of precision.
 pub const RECALL_SCALE: f32 = 0.5;
 
 /// What a cleaned page is written as.
