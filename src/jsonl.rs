@@ -171,10 +171,23 @@ pub(crate) fn insert_output(
             }
         }
     } else {
+        // The metadata and the comments as fields of their own, not in the
+        // text.
         record.insert(
             text_field.to_string(),
-            Value::String(cleaner.render(cleaned)),
+            Value::String(cleaner.render_record_text(cleaned)),
         );
+        if let Some(m) = cleaned
+            .metadata
+            .as_deref()
+            .filter(|_| cleaner.config().metadata)
+            && let Value::Object(fields) = m.to_json()
+        {
+            record.extend(fields);
+        }
+        if cleaner.config().comments {
+            record.insert("comments".into(), cleaned.comments.clone().into());
+        }
     }
 }
 
@@ -200,15 +213,18 @@ fn clean_record(
             .and_then(Value::as_str)
             .and_then(|u| Site::new(u, SiteSource::Url))
     });
+    // The record's URL: relative links resolve against it, and a date in
+    // its path is the date of last resort.
+    let page_url = record.get(&config.url_field).and_then(Value::as_str);
     let (cleaned, bytes_in) = match (
         record.get(&config.html_field),
         record.get(&config.text_field),
     ) {
         (Some(Value::String(html)), _) => (
-            cleaner.clean_html(html.as_bytes(), site.as_ref()),
+            cleaner.clean_html_at(html.as_bytes(), site.as_ref(), page_url),
             html.len(),
         ),
-        (_, Some(Value::String(t))) => (cleaner.clean_text(t, site.as_ref()), t.len()),
+        (_, Some(Value::String(t))) => (cleaner.clean_text_at(t, site.as_ref(), page_url), t.len()),
         _ => {
             return Err(fail(
                 id,

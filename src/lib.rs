@@ -28,6 +28,7 @@
 pub mod clean;
 pub mod document;
 pub mod eval;
+pub mod format;
 pub mod input;
 pub mod jsonl;
 pub mod learn;

@@ -3,7 +3,7 @@
 //! rule-file errors (nothing was cleaned).
 
 use anyhow::{Context, Result, bail};
-use boilerstrip::clean::{Cleaner, Config, OutputFormat};
+use boilerstrip::clean::{Cleaner, Config, Favor, OutputFormat};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::input::{self, Format};
@@ -125,17 +125,47 @@ struct RuleArgs {
     /// Print the page's headline (HTML metadata) on top of the body.
     #[arg(long)]
     title: bool,
-    /// Write the body as text, Markdown (headings, lists, quotes) or JSON
-    /// (title, text, site, lang and every removal with its rule).
+    /// Write the body as text, Markdown (headings, lists, quotes, emphasis,
+    /// code, tables), JSON (title, text, metadata and every removal with
+    /// its rule) or minimal HTML (structural tags only).
     #[arg(long = "output", value_enum, default_value = "text")]
     output_format: OutputArg,
+    /// Markdown and HTML output: keep links as [text](url), their URLs made
+    /// absolute against the page's <base>, URL or canonical URL.
+    #[arg(long)]
+    links: bool,
+    /// Markdown and HTML output: keep the article's images as ![alt](src).
+    #[arg(long)]
+    images: bool,
+    /// Leave tables out.
+    #[arg(long)]
+    no_tables: bool,
+    /// Keep the comment section, apart from the body: JSON `comments`, or
+    /// after the body below a `---` line.
+    #[arg(long)]
+    comments: bool,
+    /// Put the page's metadata (author, date, description, …) on top as a
+    /// front matter (Markdown, text) or a list (HTML); JSON always has it.
+    #[arg(long)]
+    with_metadata: bool,
+    /// Lean the content detector towards precision (less boilerplate) or
+    /// recall (more of the article) where it is unsure.
+    #[arg(long, value_enum)]
+    favor: Option<FavorArg>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FavorArg {
+    Precision,
+    Recall,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputArg {
     Text,
     Markdown,
     Json,
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -322,6 +352,19 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
+    let output = match args.output_format {
+        OutputArg::Text => OutputFormat::Text,
+        OutputArg::Markdown => OutputFormat::Markdown,
+        OutputArg::Json => OutputFormat::Json,
+        OutputArg::Html => OutputFormat::Html,
+    };
+    if (args.links || args.images) && !output.is_rich() {
+        return Err(Usage(format!(
+            "--{} keeps links and images in Markdown and HTML output: add --output markdown or --output html",
+            if args.links { "links" } else { "images" }
+        ))
+        .into());
+    }
     let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
     let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
     Ok(Cleaner::new(
@@ -329,10 +372,16 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
         Config {
             plain: args.plain,
             title_on_top: args.title,
-            output: match args.output_format {
-                OutputArg::Text => OutputFormat::Text,
-                OutputArg::Markdown => OutputFormat::Markdown,
-                OutputArg::Json => OutputFormat::Json,
+            output,
+            links: args.links,
+            images: args.images,
+            no_tables: args.no_tables,
+            comments: args.comments,
+            metadata: args.with_metadata,
+            favor: match args.favor {
+                None => Favor::Balanced,
+                Some(FavorArg::Precision) => Favor::Precision,
+                Some(FavorArg::Recall) => Favor::Recall,
             },
             ..Config::default()
         },

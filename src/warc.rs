@@ -271,7 +271,7 @@ fn clean_response(
         url.as_deref()
             .and_then(|u| crate::site::Site::new(u, crate::site::SiteSource::Url))
     });
-    let cleaned = cleaner.clean_html(body, site.as_ref());
+    let cleaned = cleaner.clean_html_at(body, site.as_ref(), url.as_deref());
     let bytes_out = cleaned.text.len() as u64;
     let mut out = serde_json::Map::new();
     out.insert(

@@ -1210,3 +1210,344 @@ fn clean_learn_groups_html_pages_by_the_site_they_name() {
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
+
+fn formatted_article() -> String {
+    root()
+        .join("fixtures/html/formatted-article/input.html")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn markdown_keeps_formatting_and_links_and_images_on_request() {
+    let page = formatted_article();
+    let md = stdout(&run(&["clean", "--output", "markdown", &page]));
+    assert!(md.contains("its **winter timetable** on Monday"), "{md}");
+    assert!(md.contains("at *6:10 a.m.* and"), "{md}");
+    assert!(md.contains("with the code `WINTER24`, which"), "{md}");
+    assert!(
+        md.contains("| Pier | First boat | Last boat |\n| --- | --- | --- |\n| North pier | 6:10 a.m. | 10:30 p.m. |\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("```text\nRoute 1  north pier - old town   every 40 min\nRoute 2  old town - island       every 60 min\n```\n"),
+        "{md}"
+    );
+    // Links and images only when asked for.
+    assert!(!md.contains("]("), "{md}");
+    assert!(md.contains("the harbor authority said"), "{md}");
+    let md = stdout(&run(&[
+        "clean", "--output", "markdown", "--links", "--images", &page,
+    ]));
+    assert!(
+        md.contains(
+            "the [harbor authority](https://www.harborgazette.example/topics/harbor-authority) said"
+        ),
+        "relative links resolve against the canonical URL:\n{md}"
+    );
+    assert!(
+        md.contains("\n![The ferry leaving the north pier](https://www.harborgazette.example/images/2024/ferry-winter.jpg)\n\n"),
+        "{md}"
+    );
+    // The menu's links are not the article's.
+    assert!(!md.contains("/weather"), "{md}");
+    // The text output is what it always was.
+    let text = stdout(&run(&["clean", &page]));
+    assert_eq!(
+        text,
+        std::fs::read_to_string(root().join("fixtures/html/formatted-article/expected.txt"))
+            .unwrap()
+    );
+    let o = run(&["clean", "--links", &page]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_stderr_has(
+        &o,
+        "--links keeps links and images in Markdown and HTML output",
+    );
+}
+
+#[test]
+fn html_output_is_minimal_and_safe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("story.html");
+    std::fs::write(
+        &page,
+        r#"<html><head><title>Pier <reopens></title><script>alert(1)</script><base href="https://news.example.org/local/"></head>
+<body><div class="nav"><a href="/">Home</a> <a href="/news">News</a></div>
+<article><h1>Pier reopens</h1>
+<p style="color:red" onclick="steal()">The old pier reopened on <b class="x">Saturday</b> after a year of repairs, and <a href="javascript:steal()">hundreds of people</a> walked to its end in the first hour, the <a href="pier-trust" onmouseover="x()">pier trust</a> said.</p>
+<p>Fishing is allowed again from the lower deck, but the upper deck stays closed to anglers until the new railings are finished in the spring.<img src="/img/pier.jpg" alt="The pier &quot;at dawn&quot;" onerror="steal()"></p>
+<h2>What comes next</h2>
+<ul><li>New railings on the upper deck</li><li>A café at the pier's end</li></ul>
+<p>The trust said the works cost less than planned because volunteers repainted the whole railing on the lower deck over four weekends.</p>
+<iframe src="https://ads.example.net/x"></iframe>
+</article></body></html>"#,
+    )
+    .unwrap();
+    let html = stdout(&run(&[
+        "clean",
+        "--output",
+        "html",
+        "--links",
+        "--images",
+        page.to_str().unwrap(),
+    ]));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Pier &lt;reopens&gt;</title>\n"), "{html}");
+    assert!(html.contains("<p>The old pier reopened on <strong>Saturday</strong> after a year of repairs, and hundreds of people walked to its end in the first hour, the <a href=\"https://news.example.org/local/pier-trust\">pier trust</a> said.</p>"), "{html}");
+    assert!(html.contains("<img src=\"https://news.example.org/img/pier.jpg\" alt=\"The pier &quot;at dawn&quot;\">"), "{html}");
+    assert!(html.contains("<h2>What comes next</h2>\n<ul>\n<li>New railings on the upper deck</li>\n<li>A café at the pier&#39;s end</li>\n</ul>\n"), "{html}");
+    for bad in [
+        "<script",
+        "alert",
+        "javascript:",
+        "onclick",
+        "onerror",
+        "onmouseover",
+        "style=",
+        "class=",
+        "iframe",
+        "steal",
+    ] {
+        assert!(!html.contains(bad), "{bad} in:\n{html}");
+    }
+    // Every tag is a structural one, and its only attributes are href, src, alt.
+    let tag = regex::Regex::new(r"<(/?)([a-zA-Z0-9!]+)([^>]*)>").unwrap();
+    let attr = regex::Regex::new(r#"([a-z-]+)="[^"]*""#).unwrap();
+    for c in tag.captures_iter(&html) {
+        let name = c[2].to_ascii_lowercase();
+        assert!(
+            [
+                "!doctype",
+                "html",
+                "head",
+                "meta",
+                "title",
+                "body",
+                "article",
+                "section",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "p",
+                "ul",
+                "li",
+                "blockquote",
+                "pre",
+                "code",
+                "table",
+                "tr",
+                "th",
+                "td",
+                "strong",
+                "em",
+                "a",
+                "img",
+                "dl",
+                "dt",
+                "dd"
+            ]
+            .contains(&name.as_str()),
+            "tag {name}"
+        );
+        for a in attr.captures_iter(&c[3]) {
+            let ok =
+                matches!(&a[1], "href" | "src" | "alt") || (name == "meta" && &a[1] == "charset");
+            assert!(ok, "attribute {} on {name}", &a[1]);
+        }
+    }
+}
+
+#[test]
+fn no_tables_leaves_data_tables_out() {
+    let page = formatted_article();
+    let text = stdout(&run(&["clean", "--no-tables", &page]));
+    assert!(!text.contains("North pier 6:10"), "{text}");
+    assert!(!text.contains("Pier First boat"), "{text}");
+    assert!(
+        text.contains("The first boat leaves the north pier"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&[
+        "clean",
+        "--no-tables",
+        "--output",
+        "json",
+        &page,
+    ])))
+    .unwrap();
+    let tables: Vec<&str> = v["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "tables")
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tables,
+        [
+            "Pier First boat Last boat",
+            "North pier 6:10 a.m. 10:30 p.m.",
+            "Old town 6:25 a.m. 10:45 p.m."
+        ]
+    );
+    assert!(
+        v["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["detector"] == "no-tables")
+    );
+    // A text dump's pipe table goes too.
+    let dump = "The council published the results of the vote on the new ring road on Tuesday evening, after a count that took most of the afternoon, and the full count is below for every ward of the city, with the votes cast for and against the plan.\n| Ward | Yes | No |\n| --- | --- | --- |\n| North | 412 | 380 |\nTurnout was higher than at the last vote, the council's clerk said when the count was over, and the two wards in the north of the city, where the new road is planned, had the most voters of all, more than half of those on the roll.\n";
+    let with = stdout(&run_with_stdin(&["clean", "-"], dump.as_bytes()));
+    assert!(with.contains("| North | 412 | 380 |"), "{with}");
+    let o = run_with_stdin(&["clean", "--no-tables", "-"], dump.as_bytes());
+    let text = stdout(&o);
+    assert!(!text.contains('|'), "{text}");
+    assert!(text.contains("Turnout was higher"), "{text}");
+}
+
+#[test]
+fn comments_are_kept_apart_from_the_body() {
+    let page = formatted_article();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&[
+        "clean",
+        "--comments",
+        "--output",
+        "json",
+        &page,
+    ])))
+    .unwrap();
+    let comments = v["comments"].as_str().unwrap();
+    assert!(comments.starts_with("Marta says:\n"), "{comments}");
+    assert!(comments.contains("so the receipt trick does not work everywhere yet."));
+    assert!(
+        !comments.contains("2 Comments"),
+        "the thread's heading is not a comment"
+    );
+    assert!(!comments.contains("Leave a Reply"), "nor is the form");
+    assert!(!v["text"].as_str().unwrap().contains("Marta"));
+    // Without the switch there is no comments field; in text, the thread
+    // follows the body after a --- line.
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["clean", "--output", "json", &page]))).unwrap();
+    assert!(v.get("comments").is_none());
+    let text = stdout(&run(&["clean", "--comments", &page]));
+    let body = stdout(&run(&["clean", &page]));
+    assert_eq!(text, format!("{body}\n---\n\n{comments}"));
+}
+
+#[test]
+fn metadata_in_json_and_as_front_matter() {
+    let page = formatted_article();
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["clean", "--output", "json", &page]))).unwrap();
+    assert_eq!(v["author"], "Ruth Adeyemi");
+    assert_eq!(v["author_source"], "meta");
+    assert_eq!(v["date"], "2024-10-28T07:00:00Z");
+    assert_eq!(v["date_source"], "opengraph");
+    assert_eq!(v["sitename"], "Harbor Gazette");
+    assert_eq!(v["tags"], serde_json::json!([]));
+    let md = stdout(&run(&[
+        "clean",
+        "--with-metadata",
+        "--output",
+        "markdown",
+        &page,
+    ]));
+    assert!(
+        md.starts_with("---\ntitle: \"Ferry timetable changes for the winter | Harbor Gazette\"\nurl: \"https://www.harborgazette.example/news/ferry-winter-timetable\"\nsite: \"harborgazette.example\"\nlang: \"en\"\nauthor: \"Ruth Adeyemi\"\ndate: \"2024-10-28T07:00:00Z\"\ndate_source: \"opengraph\"\nsitename: \"Harbor Gazette\"\n---\n\nThe harbor ferry switches"),
+        "{md}"
+    );
+    // A text dump's byline and date line.
+    let dump = "Home\nNews\nBy Daniel Kowalski\nPublished Oct. 2, 2019\nThe school board put off a vote on later start times for the district's high schools on Tuesday, saying it needed more time.\nParents who spoke at the meeting were split, with some saying their teenagers were too tired to learn early in the morning.\n";
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run_with_stdin(
+        &["clean", "--output", "json", "-"],
+        dump.as_bytes(),
+    )))
+    .unwrap();
+    assert_eq!(v["author"], "Daniel Kowalski");
+    assert_eq!(v["date"], "2019-10-02");
+    assert_eq!(v["date_source"], "byline");
+}
+
+#[test]
+fn favor_shifts_the_region_both_ways() {
+    let dump = "Home\nNews\nWeather\n\
+        The harbor ferry will run every forty minutes this winter instead of every twenty, the harbor authority said on Friday after a long meeting.\n\
+        The change saves fuel in the months when fewer people ride the ferry, and the summer timetable will return in April as usual, officials said.\n\
+        Photo gallery\n\
+        The first boat of the day leaves the north pier at ten past six.\n\
+        Ferry times for the coming winter season\n\
+        Riders can check the new times on the screens at each pier.\n";
+    let clean = |args: &[&str]| {
+        let mut a = vec!["clean"];
+        a.extend_from_slice(args);
+        a.push("-");
+        stdout(&run_with_stdin(&a, dump.as_bytes()))
+    };
+    let (tuned, precision, recall) = (
+        clean(&[]),
+        clean(&["--favor", "precision"]),
+        clean(&["--favor", "recall"]),
+    );
+    assert!(
+        tuned.contains("ten past six") && !tuned.contains("screens"),
+        "{tuned}"
+    );
+    assert!(
+        !precision.contains("Photo gallery") && !precision.contains("ten past six"),
+        "{precision}"
+    );
+    assert!(
+        recall.contains("ten past six") && recall.contains("Riders can check"),
+        "{recall}"
+    );
+    assert!(precision.contains("officials said."));
+    let o = run(&["clean", "--favor", "speed", &formatted_article()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn jsonl_records_resolve_links_against_their_url_and_get_metadata_fields() {
+    let html = "<html><body><div class=nav><a href=\"/\">Home</a></div><article><p>The old pier reopened on Saturday after a year of repairs, and hundreds of people walked to its end in the first hour, the <a href=\"../trust\">pier trust</a> said.</p><p>Fishing is allowed again from the lower deck, but the upper deck stays closed to anglers until the new railings are finished in the spring.</p></article></body></html>";
+    let line = serde_json::json!({"id": "r1", "url": "https://news.example.org/2023/06/04/pier/", "html": html});
+    let o = run_with_stdin(
+        &[
+            "clean",
+            "--jsonl",
+            "-",
+            "--output",
+            "markdown",
+            "--links",
+            "--with-metadata",
+            "-q",
+        ],
+        format!("{line}\n").as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.contains("the [pier trust](https://news.example.org/2023/06/04/trust) said."),
+        "{text}"
+    );
+    assert!(
+        !text.starts_with("---"),
+        "no front matter inside a record: {text}"
+    );
+    assert_eq!(v["date"], "2023-06-04");
+    assert_eq!(
+        v["date_source"], "url",
+        "a date guessed from the URL says so"
+    );
+    assert_eq!(v["author"], serde_json::Value::Null);
+}

@@ -250,3 +250,72 @@ fn eval_snippets_agrees_with_snippets_score_py() {
         }
     }
 }
+
+/// The text a reader of a Markdown page sees: links reduced to their text,
+/// images and fence lines dropped, emphasis and code marks (the `*` and
+/// `` ` `` not escaped) taken out, backslash escapes undone. (Heading,
+/// quote and table marks are punctuation the metric's word 4-grams do not
+/// see.)
+fn markdown_text(md: &str) -> String {
+    let image = regex::Regex::new(r"!\[(?:\\.|[^\]\\])*\]\((?:\\.|[^)\\])*\)").unwrap();
+    let link = regex::Regex::new(r"\[((?:\\.|[^\]\\])*)\]\((?:\\.|[^)\\])*\)").unwrap();
+    let escape = regex::Regex::new(r"\\(.)|[*`]").unwrap();
+    let mut out = String::new();
+    for line in md.lines() {
+        if line.starts_with("```") {
+            continue;
+        }
+        let line = image.replace_all(line, "");
+        let line = link.replace_all(&line, "$1");
+        out.push_str(&escape.replace_all(&line, "$1"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn markdown_with_links_keeps_absolute_links_and_reads_as_the_text_output() {
+    let Some(shared) = shared() else { return };
+    let set = shared.join("zyte");
+    let text = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+    let markdown = Cleaner::new(
+        RuleBook::shipped().unwrap(),
+        Config {
+            output: boilerstrip::clean::OutputFormat::Markdown,
+            links: true,
+            ..Config::default()
+        },
+    );
+    let truth = truth(&set);
+    let page = |id: &str| std::fs::read(set.join("html").join(format!("{id}.html"))).ok();
+    let link = regex::Regex::new(r"\]\(((?:\\.|[^)\\])*)\)").unwrap();
+    let (mut links, mut pages_with_links) = (0usize, 0usize);
+    let md_scores = eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
+        let md = markdown.render(&markdown.clean_html(&page(id)?, None));
+        let found: Vec<String> = link
+            .captures_iter(&md)
+            .map(|c| c[1].replace("\\(", "(").replace("\\)", ")"))
+            .collect();
+        for u in &found {
+            let parsed = url::Url::parse(u);
+            assert!(
+                parsed.is_ok_and(|p| matches!(p.scheme(), "http" | "https" | "mailto")),
+                "{id}: link {u:?} is not an absolute URL"
+            );
+        }
+        links += found.len();
+        pages_with_links += !found.is_empty() as usize;
+        Some(markdown_text(&md))
+    });
+    let text_scores = eval::score(truth.iter().map(|(a, b)| (a.as_str(), b.as_str())), |id| {
+        Some(text.clean_html(&page(id)?, None).text)
+    });
+    eprintln!(
+        "zyte markdown --links: {links} links on {pages_with_links} pages; F1 {:.4} (text {:.4})",
+        md_scores.f1, text_scores.f1
+    );
+    assert!(links > 1000, "only {links} links kept");
+    assert!((md_scores.f1 - text_scores.f1).abs() < 1e-9);
+    assert!((md_scores.precision - text_scores.precision).abs() < 1e-9);
+    assert!((md_scores.recall - text_scores.recall).abs() < 1e-9);
+}

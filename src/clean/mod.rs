@@ -23,6 +23,8 @@ mod region;
 mod teasers;
 
 use crate::document::html::{self, Rendered};
+use crate::document::metadata::Metadata;
+use crate::document::rich::RichOptions;
 use crate::document::{Block, Document};
 use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleSet};
 use crate::site::Site;
@@ -41,7 +43,85 @@ pub struct Config {
     pub title_on_top: bool,
     /// What [`Cleaner::render`] writes.
     pub output: OutputFormat,
+    /// Markdown and HTML output keep links, their URLs made absolute.
+    pub links: bool,
+    /// Markdown and HTML output keep the article's images.
+    pub images: bool,
+    /// Leave tables out (data tables of HTML pages, pipe tables of dumps).
+    pub no_tables: bool,
+    /// Keep the comment section, apart from the body ([`Cleaned::comments`]).
+    pub comments: bool,
+    /// Read the page's metadata ([`Cleaned::metadata`]); JSON output
+    /// always does.
+    pub metadata: bool,
+    /// Which way the content detector leans where it is unsure.
+    pub favor: Favor,
 }
+
+/// Which way the content detector leans (`--favor`). Its two shifts are
+/// here, [`Favor::penalty_scale`] and [`Favor::element_text`], each
+/// measured on the dev sets (the README has the figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Favor {
+    /// The thresholds as tuned.
+    #[default]
+    Balanced,
+    /// Less boilerplate, at the cost of some article text.
+    Precision,
+    /// More of the article, at the cost of some boilerplate.
+    Recall,
+}
+
+/// What of the article's element an HTML page keeps besides the region's
+/// body text (`region::bound_by_container`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ElementText {
+    /// Its plain text between the first and last kept blocks, and after
+    /// the last up to the first chrome or heading (as tuned).
+    Tuned,
+    /// Only between the first and last kept blocks (`--favor precision`).
+    UpToLast,
+    /// All its plain text, first block to last (`--favor recall`).
+    Whole,
+}
+
+impl Favor {
+    /// The factor on what a short line, or a longer line that is not a
+    /// sentence, costs the article region (`region::value`). Heavier, the
+    /// region breaks at a label or menu line between paragraphs and keeps
+    /// less around the body; lighter, it runs on over them. For text
+    /// dumps: [`PRECISION_SCALE`] and [`RECALL_SCALE`]. For HTML pages
+    /// heavier penalties cost precision too (zyte at 2.0, when chosen: P
+    /// 0.961 → 0.958, R 0.978 → 0.973; the element bounds the article
+    /// there), so
+    /// precision leaves them and recall lightens them.
+    pub fn penalty_scale(self, html: bool) -> f32 {
+        match (self, html) {
+            (Favor::Balanced, _) | (Favor::Precision, true) => 1.0,
+            (Favor::Precision, false) => PRECISION_SCALE,
+            (Favor::Recall, _) => RECALL_SCALE,
+        }
+    }
+
+    /// What of the article's element an HTML page keeps beyond the body
+    /// text of the region.
+    pub(crate) fn element_text(self) -> ElementText {
+        match self {
+            Favor::Balanced => ElementText::Tuned,
+            Favor::Precision => ElementText::UpToLast,
+            Favor::Recall => ElementText::Whole,
+        }
+    }
+}
+
+/// [`Favor::penalty_scale`] of text dumps for `--favor precision`:
+/// textdumps-zyte P 0.894 → 0.906 (R 0.941 → 0.885) at 2.0; when chosen,
+/// 3.0 gained 0.006 more precision for 0.034 of recall.
+pub const PRECISION_SCALE: f32 = 2.0;
+/// [`Favor::penalty_scale`] for `--favor recall`: textdumps-zyte R 0.941 →
+/// 0.948 (P 0.894 → 0.873) at 0.5; when chosen, 0.25 gained 0.004 more
+/// recall for 0.014 of precision.
+pub const RECALL_SCALE: f32 = 0.5;
 
 /// What a cleaned page is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +135,9 @@ pub enum OutputFormat {
     /// `{title, url, site, lang, text, fallback, removed: [{line, category,
     /// rule|detector, origin|score, text}]}`.
     Json,
+    /// The body as a minimal, safe HTML document: structural tags only, no
+    /// attributes but `href`, `src` and `alt`.
+    Html,
 }
 
 impl OutputFormat {
@@ -64,7 +147,13 @@ impl OutputFormat {
             OutputFormat::Text => "txt",
             OutputFormat::Markdown => "md",
             OutputFormat::Json => "json",
+            OutputFormat::Html => "html",
         }
+    }
+
+    /// Whether the format is written from the page's inline formatting.
+    pub fn is_rich(self) -> bool {
+        matches!(self, OutputFormat::Markdown | OutputFormat::Html)
     }
 }
 
@@ -75,6 +164,12 @@ impl Default for Config {
             plain: false,
             title_on_top: false,
             output: OutputFormat::Text,
+            links: false,
+            images: false,
+            no_tables: false,
+            comments: false,
+            metadata: false,
+            favor: Favor::Balanced,
         }
     }
 }
@@ -166,6 +261,14 @@ pub struct Cleaned {
     pub lang: Option<String>,
     /// The site whose rules applied, and where it came from.
     pub site: Option<Site>,
+    /// The body in the output's format, for Markdown and HTML output.
+    pub formatted: Option<String>,
+    /// The comment section's text, when [`Config::comments`] asks for it
+    /// and the page has one.
+    pub comments: Option<String>,
+    /// What the page says of itself (author, date, …), when
+    /// [`Config::metadata`] asks for it or the output is JSON.
+    pub metadata: Option<Box<Metadata>>,
 }
 
 impl Cleaned {
@@ -253,6 +356,8 @@ pub(crate) struct Page<'d, 'a> {
     pub matched: Vec<Option<RuleMatch>>,
     /// The rules those indices point into.
     pub rules: &'d RuleSet,
+    /// Which way the content detector leans.
+    pub favor: Favor,
 }
 
 impl Page<'_, '_> {
@@ -300,8 +405,24 @@ impl Cleaner {
     /// Cleans a plain-text dump of a page. `site` selects site rules (a
     /// text dump names no URL of its own: the site is the one given).
     pub fn clean_text(&self, src: &str, site: Option<&Site>) -> Cleaned {
+        self.clean_text_at(src, site, None)
+    }
+
+    /// [`Cleaner::clean_text`] for a page whose URL is known (a record's):
+    /// with metadata asked for, a date in the URL's path is the date of last
+    /// resort (`date_source` `url`).
+    pub fn clean_text_at(&self, src: &str, site: Option<&Site>, page_url: Option<&str>) -> Cleaned {
         let doc = Document::from_text(src);
-        self.clean_document(&doc, site)
+        let mut cleaned = self.clean_document(&doc, site);
+        if let Some(m) = cleaned.metadata.as_mut() {
+            m.add_url_date(page_url);
+        }
+        cleaned
+    }
+
+    /// Whether pages are read for their metadata.
+    fn wants_metadata(&self) -> bool {
+        self.config.metadata || self.config.output == OutputFormat::Json
     }
 
     /// Renders an HTML page with the selector rules of its site; returns the
@@ -310,29 +431,103 @@ impl Cleaner {
     /// (canonical, `og:url`, `<base>`), else `site` (a guess from the path).
     /// See [`Site::choose`].
     pub fn render_html(&self, bytes: &[u8], site: Option<&Site>) -> (Rendered, Option<Site>) {
+        let (rendered, site, _) = self.render_page(bytes, site, None);
+        (rendered, site)
+    }
+
+    /// Renders a page once for everything asked of it: its lines, their
+    /// formatting for Markdown and HTML output (links resolved against the
+    /// page's base: `<base href>`, else `page_url`, else its canonical URL
+    /// or `og:url`), and its metadata when asked for.
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        site: Option<&Site>,
+        page_url: Option<&str>,
+    ) -> (Rendered, Option<Site>, Option<Metadata>) {
         let html = html::decode(bytes);
         let doc = html::parse(&html);
         let site = Site::choose(site, || Site::of_page(&doc));
         let rules = self.book.for_site(site.as_ref().map(Site::host));
-        let rendered = html::render_parsed(&doc, &|e| rules.select(e));
-        (rendered, site)
+        let options = html::RenderOptions {
+            rich: self.config.output.is_rich().then_some(RichOptions {
+                links: self.config.links,
+                images: self.config.images,
+            }),
+        };
+        let mut rendered = html::render_parsed_with(&doc, &|e| rules.select(e), options);
+        if let Some(rich) = rendered.rich.as_mut() {
+            rich.base = base_url(rich.base_href.as_deref(), page_url, rendered.url.as_deref());
+        }
+        let meta = self
+            .wants_metadata()
+            .then(|| crate::document::metadata::of_page(&html, &doc));
+        (rendered, site, meta)
     }
 
     /// Cleans an HTML page: the body text, with the page's title, URL and
     /// language as metadata.
     pub fn clean_html(&self, bytes: &[u8], site: Option<&Site>) -> Cleaned {
-        let (rendered, site) = self.render_html(bytes, site);
+        self.clean_html_at(bytes, site, None)
+    }
+
+    /// [`Cleaner::clean_html`] for a page whose URL is known (a record's
+    /// URL): relative links resolve against it when the page has no
+    /// `<base>`, and a date in its path is the date of last resort.
+    pub fn clean_html_at(
+        &self,
+        bytes: &[u8],
+        site: Option<&Site>,
+        page_url: Option<&str>,
+    ) -> Cleaned {
+        let (rendered, site, meta) = self.render_page(bytes, site, page_url);
         let doc = Document::from_rendered(&rendered);
         let mut cleaned = self.clean_document(&doc, site.as_ref());
         cleaned.title = rendered.title;
         cleaned.url = rendered.url;
         cleaned.lang = rendered.lang;
+        if let Some(mut meta) = meta {
+            // What the page declares first; then the byline and date lines
+            // the cleaner took out of the body.
+            if let Some(lines) = cleaned.metadata.take() {
+                meta.agree_with_byline(&lines);
+                meta.fill_from(*lines);
+            }
+            meta.add_url_date(page_url.or(cleaned.url.as_deref()));
+            cleaned.metadata = Some(Box::new(meta));
+        }
         cleaned
     }
 
     /// The text to write for a cleaned page: the body, under the headline when
-    /// the configuration asks for it and the page has one.
+    /// the configuration asks for it and the page has one; with metadata
+    /// asked for, a front matter above; with comments asked for, the
+    /// comment section below, after a `---` line.
     pub fn render(&self, cleaned: &Cleaned) -> String {
+        self.render_as(cleaned, false)
+    }
+
+    /// [`Cleaner::render`] for a record's text field: no front matter and
+    /// no comments (a record has fields for those).
+    pub fn render_record_text(&self, cleaned: &Cleaned) -> String {
+        self.render_as(cleaned, true)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn render_as(&self, cleaned: &Cleaned, record: bool) -> String {
+        let title = cleaned
+            .title
+            .as_deref()
+            .filter(|_| self.config.title_on_top);
+        let meta = cleaned
+            .metadata
+            .as_deref()
+            .filter(|_| self.config.metadata && !record);
+        let comments = cleaned.comments.as_deref().filter(|_| !record);
         match self.config.output {
             OutputFormat::Json => {
                 let removed: Vec<serde_json::Value> = cleaned
@@ -340,32 +535,59 @@ impl Cleaner {
                     .iter()
                     .map(|r| cleaned.removal_json(r))
                     .collect();
-                let v = serde_json::json!({
+                let mut v = serde_json::json!({
                     "title": cleaned.title,
                     "url": cleaned.url,
                     "site": cleaned.site.as_ref().map(Site::host),
                     "site_source": cleaned.site.as_ref().map(|s| s.source().name()),
                     "lang": cleaned.lang,
-                    "text": cleaned.text,
-                    "fallback": cleaned.fallback,
-                    "fallback_reason": cleaned.fallback_reason.map(Fallback::name),
-                    "removed": removed,
                 });
+                let fields = cleaned.metadata.as_deref().cloned().unwrap_or_default();
+                if let serde_json::Value::Object(m) = fields.to_json() {
+                    v.as_object_mut().expect("an object").extend(m);
+                }
+                v["text"] = cleaned.text.clone().into();
+                if self.config.comments {
+                    v["comments"] = cleaned.comments.clone().into();
+                }
+                v["fallback"] = cleaned.fallback.into();
+                v["fallback_reason"] = cleaned.fallback_reason.map(Fallback::name).into();
+                v["removed"] = removed.into();
                 format!("{v}\n")
             }
+            OutputFormat::Html => crate::format::html_document(
+                cleaned.title.as_deref(),
+                title.is_some(),
+                meta,
+                cleaned.formatted.as_deref().unwrap_or(""),
+                comments,
+            ),
             format => {
-                let mark = if format == OutputFormat::Markdown {
-                    "# "
-                } else {
-                    ""
+                let markdown = format == OutputFormat::Markdown;
+                let body = match &cleaned.formatted {
+                    Some(f) if markdown => f,
+                    _ => &cleaned.text,
                 };
-                match (&cleaned.title, self.config.title_on_top) {
-                    (Some(title), true) if !cleaned.text.is_empty() => {
-                        format!("{mark}{title}\n\n{}", cleaned.text)
-                    }
-                    (Some(title), true) => format!("{mark}{title}\n"),
-                    _ => cleaned.text.clone(),
+                let mut out = String::new();
+                if let Some(m) = meta {
+                    out.push_str(&crate::format::front_matter(cleaned, m));
                 }
+                if let Some(title) = title {
+                    out.push_str(if markdown { "# " } else { "" });
+                    out.push_str(title);
+                    out.push('\n');
+                    if !body.is_empty() {
+                        out.push('\n');
+                    }
+                }
+                out.push_str(body);
+                if let Some(c) = comments {
+                    if !out.is_empty() {
+                        out.push_str("\n---\n\n");
+                    }
+                    out.push_str(c);
+                }
+                out
             }
         }
     }
@@ -380,6 +602,7 @@ impl Cleaner {
             marks: vec![Mark::Open; blocks.len()],
             matched: Vec::with_capacity(blocks.len()),
             rules: rules.as_ref(),
+            favor: self.config.favor,
         };
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
@@ -412,11 +635,142 @@ impl Cleaner {
             Some(f) => Some(f),
             None => region::fall_back_if_empty(&mut page, &after_region, article.range),
         };
+        // 6. tables left out on request
+        if self.config.no_tables {
+            remove_tables(&mut page);
+        }
         let mut cleaned = finish(&page, rules.clone(), fallback, &self.config);
         cleaned.site = site.cloned();
+        if self.config.output.is_rich() {
+            let kept: Vec<bool> = page.marks.iter().map(|m| !m.is_removed()).collect();
+            let body = crate::format::Body {
+                blocks,
+                kept: &kept,
+                rich: doc.rich,
+                plain: self.config.plain,
+            };
+            cleaned.formatted = Some(match self.config.output {
+                OutputFormat::Html => body.html(),
+                _ => body.markdown(),
+            });
+        }
+        if self.config.comments {
+            cleaned.comments = comment_section(&page);
+        }
+        if self.wants_metadata() {
+            let mut meta = Metadata::default();
+            meta.add_bylines(&byline_lines(&page));
+            cleaned.metadata = Some(Box::new(meta));
+        }
         cleaned
     }
 }
+
+/// The URL a page's relative links are resolved against: `<base href>`
+/// (itself resolved against the page's URL), else the page's URL (a
+/// record's), else its canonical URL or `og:url`. Only `http(s)` URLs.
+fn base_url(
+    base_href: Option<&str>,
+    page_url: Option<&str>,
+    canonical: Option<&str>,
+) -> Option<url::Url> {
+    let web = |u: url::Url| matches!(u.scheme(), "http" | "https").then_some(u);
+    let page = page_url
+        .and_then(|u| url::Url::parse(u.trim()).ok())
+        .and_then(web)
+        .or_else(|| {
+            canonical
+                .and_then(|u| url::Url::parse(u.trim()).ok())
+                .and_then(web)
+        });
+    let base = base_href.and_then(|h| match &page {
+        Some(p) => p.join(h.trim()).ok(),
+        None => url::Url::parse(h.trim()).ok(),
+    });
+    base.and_then(web).or(page)
+}
+
+/// `--no-tables`: every line of a data table (HTML), every pipe-table row
+/// (`| a | b |`, text dumps), unless a keep rule protects it.
+fn remove_tables(page: &mut Page<'_, '_>) {
+    for i in 0..page.blocks.len() {
+        let b = &page.blocks[i];
+        let table = match b.html {
+            Some(h) => h.data_table != 0,
+            None => {
+                let t = b.visible.trim();
+                t.len() > 2 && t.starts_with('|') && t.ends_with('|')
+            }
+        };
+        if table {
+            page.remove(i, Category::Tables, By::Detector("no-tables", 1.0));
+        }
+    }
+}
+
+/// The comment section: the blocks a comments rule took (the thread under
+/// `3 responses to …`, the blocks of a `#comments` element), less the
+/// thread's heading (the first block a `drop-to-end` rule matched), blocks
+/// other rules matched themselves (reply and log-in prompts, the comment
+/// form's labels, share rows) and mostly-link lines; `None` when there are
+/// none.
+fn comment_section(page: &Page<'_, '_>) -> Option<String> {
+    let mut out = String::new();
+    let mut pending_blank = false;
+    let mut heading_seen = false;
+    for (i, b) in page.blocks.iter().enumerate() {
+        let by_comments = matches!(
+            page.marks[i],
+            Mark::Removed(Category::Comments, By::Rule(_))
+        );
+        let own = page.matched[i].map(|m| m.action);
+        let heading = by_comments && own == Some(Action::DropToEnd) && !heading_seen;
+        heading_seen |= heading;
+        let taken = by_comments
+            && !heading
+            && matches!(own, None | Some(Action::DropToEnd))
+            && !region::link_dense(page, i);
+        if !taken {
+            pending_blank |= b.blank_before;
+            continue;
+        }
+        if !out.is_empty() && (pending_blank || b.blank_before) {
+            out.push('\n');
+        }
+        pending_blank = false;
+        out.push_str(crate::document::trim(b.text));
+        out.push('\n');
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Lines that may name the article's author and date: those removed as
+/// bylines, then those removed near the article's start (from a few blocks
+/// above its first kept block to its first paragraph) that are short.
+fn byline_lines<'p>(page: &'p Page<'_, '_>) -> Vec<&'p str> {
+    let n = page.blocks.len();
+    let removed = |i: usize| page.marks[i].is_removed();
+    let first = (0..n).find(|&i| !removed(i)).unwrap_or(n);
+    let para = (first..n)
+        .find(|&i| !removed(i) && is_paragraph(&page.blocks[i]))
+        .unwrap_or(n);
+    let window = first.saturating_sub(BYLINE_LOOKBACK)..para.min(first + 2 * BYLINE_LOOKBACK);
+    let mut lines: Vec<&str> = (0..n)
+        .filter(|&i| matches!(page.marks[i], Mark::Removed(Category::Byline, _)))
+        .map(|i| page.blocks[i].visible.as_ref())
+        .collect();
+    for i in window {
+        if matches!(page.marks[i], Mark::Removed(Category::Outside, _))
+            && page.blocks[i].features.words <= 15
+        {
+            lines.push(page.blocks[i].visible.as_ref());
+        }
+    }
+    lines
+}
+
+/// Blocks above the article's first kept block looked at for its byline.
+const BYLINE_LOOKBACK: usize = 6;
 
 /// Matches every block against the rule set once and marks what the rules
 /// decide: selector rules first (HTML), then phrases and patterns; a keep
@@ -580,18 +934,6 @@ fn finish(
                     text.push('\n');
                 }
                 pending_blank = false;
-                if config.output == OutputFormat::Markdown
-                    && let Some(h) = b.html
-                {
-                    if h.quote {
-                        text.push_str("> ");
-                    }
-                    if h.heading > 0 {
-                        // The headline is metadata: body headings start at `##`.
-                        text.push_str(&"#".repeat(h.heading.max(2) as usize));
-                        text.push(' ');
-                    }
-                }
                 text.push_str(if config.plain { &b.visible } else { b.text });
                 text.push('\n');
             }
@@ -609,6 +951,9 @@ fn finish(
         url: None,
         lang: None,
         site: None,
+        formatted: None,
+        comments: None,
+        metadata: None,
     }
 }
 

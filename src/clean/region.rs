@@ -7,7 +7,7 @@
 //! a sub-heading or a caption between paragraphs stays inside, while menus,
 //! teaser lists and footers around the article fall outside.
 
-use super::{By, Fallback, Mark, Page, is_paragraph};
+use super::{By, ElementText, Fallback, Mark, Page, is_paragraph};
 use crate::rules::Category;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -40,11 +40,13 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     let links = page.blocks[i]
         .html
         .map_or(0.0, |h| h.link_chars as f32 / f.chars.max(1) as f32);
+    // `--favor` shifts what chrome lines cost (`Favor::penalty_scale`).
+    let scale = page.favor.penalty_scale(page.blocks[i].html.is_some());
     if links > LINK_DENSITY_MAX {
         return if f.words < 4 {
-            -SHORT_PENALTY
+            -SHORT_PENALTY * scale
         } else {
-            -LINE_PENALTY
+            -LINE_PENALTY * scale
         };
     }
     if f.words >= 8 && f.ends_sentence && !f.bullet {
@@ -63,9 +65,9 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
         // Long but unfinished: body text cut short, or a long caption.
         0.5 * words
     } else if f.words < 4 {
-        -SHORT_PENALTY
+        -SHORT_PENALTY * scale
     } else {
-        -LINE_PENALTY
+        -LINE_PENALTY * scale
     }
 }
 
@@ -238,16 +240,23 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
     let last = (0..n)
         .rev()
         .find(|&i| kept(page, i) && in_container(page, i, id));
-    let (Some(first), Some(last)) = (first, last) else {
+    let (Some(mut first), Some(mut last)) = (first, last) else {
         return;
     };
+    // `--favor` (`Favor::element_text`): all of the element, or no more
+    // after its last kept block.
+    let fill = page.favor.element_text();
+    if fill == ElementText::Whole {
+        (first, last) = (0, n - 1);
+    }
     for i in first..=last {
         if in_container(page, i, id) && !link_dense(page, i) && outside(page, i) {
             page.marks[i] = Mark::Open;
         }
     }
     for i in last + 1..n {
-        if !in_container(page, i, id)
+        if fill == ElementText::UpToLast
+            || !in_container(page, i, id)
             || link_dense(page, i)
             || page.blocks[i].html.is_some_and(|h| h.heading > 0)
             || !outside(page, i)

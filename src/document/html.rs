@@ -15,6 +15,7 @@
 //! The page's headline, canonical URL and language are read on the way, as
 //! metadata: the headline is not part of the body text.
 
+use super::rich::{Builder, Rich, RichOptions};
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node};
 
@@ -34,6 +35,18 @@ pub struct Rendered {
     /// Selectors of block elements that hold lines (`div.newsletter`,
     /// `section#comments`), referred to by [`LineInfo::holder`].
     pub holders: Vec<String>,
+    /// `<base href>`, as written.
+    pub base_href: Option<String>,
+    /// The lines' inline formatting, when [`RenderOptions::rich`] asked for it.
+    pub rich: Option<Box<Rich>>,
+}
+
+/// What [`render_parsed_with`] collects beyond the plain lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Collect each line's inline formatting ([`Rendered::rich`]) for the
+    /// formatted outputs, with links and images as asked.
+    pub rich: Option<RichOptions>,
 }
 
 /// What the renderer knows about one line beyond its text.
@@ -59,6 +72,11 @@ pub struct LineInfo {
     /// within the page, 0 where there are fewer): which lines share a
     /// container.
     pub containers: [u32; CONTAINER_DEPTH],
+    /// The data table the line is in: an id for the innermost `<table>`
+    /// around it when that table holds no other table and has a row of two
+    /// cells or more (a table laid out for data, not for the page's
+    /// layout); 0 for none.
+    pub data_table: u32,
 }
 
 /// How many enclosing block elements a line remembers. A table adds four
@@ -238,6 +256,20 @@ struct Renderer {
     heading: u8,
     /// Text is being collected after a space is owed.
     space: bool,
+    /// Open `<table>` elements, innermost last, as indices into `tables`.
+    open_tables: Vec<u32>,
+    /// Per table met (index = id − 1): whether it holds a table, and the
+    /// most cells of one of its rows.
+    tables: Vec<TableStat>,
+    /// Inline formatting, when asked for.
+    rich: Option<Box<Builder>>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct TableStat {
+    nested: bool,
+    max_cells: u16,
+    row_cells: u16,
 }
 
 impl Renderer {
@@ -245,12 +277,21 @@ impl Renderer {
         if s.starts_with(char::is_whitespace) {
             self.space = true;
         }
+        if let Some(b) = self.rich.as_mut() {
+            b.raw(s);
+        }
         for word in s.split_whitespace() {
             if self.space && !self.line.is_empty() && !self.line.ends_with(' ') {
                 self.line.push(' ');
+                if let Some(b) = self.rich.as_mut() {
+                    b.space();
+                }
             }
             let at = self.line.len();
             push_visible(&mut self.line, word);
+            if let Some(b) = self.rich.as_mut() {
+                b.word(&self.line[at..]);
+            }
             if in_link {
                 self.link_chars += self.line[at..].chars().count() as u32;
             }
@@ -272,7 +313,12 @@ impl Renderer {
 
     fn flush(&mut self, selected: Option<usize>) {
         let t = self.line.trim();
-        if !t.is_empty() && t != "*" {
+        let pushed = !t.is_empty() && t != "*";
+        let table = self.open_tables.last().copied().unwrap_or(0);
+        if let Some(b) = self.rich.as_mut() {
+            b.flush(pushed, table);
+        }
+        if pushed {
             self.out.text.push_str(t);
             self.out.text.push('\n');
             self.out.lines.push(LineInfo {
@@ -290,6 +336,7 @@ impl Renderer {
                     }
                     c
                 },
+                data_table: table,
             });
         }
         self.line.clear();
@@ -487,6 +534,15 @@ pub fn parse(html: &str) -> Html {
 
 /// [`render`] for a page already [`parse`]d.
 pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
+    render_parsed_with(doc, select, RenderOptions::default())
+}
+
+/// [`render_parsed`], collecting what `options` ask for.
+pub fn render_parsed_with(
+    doc: &Html,
+    select: &dyn Fn(&ElementRef<'_>) -> Option<usize>,
+    options: RenderOptions,
+) -> Rendered {
     let mut r = Renderer {
         out: Rendered::default(),
         quotes: 0,
@@ -499,6 +555,9 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
         link_chars: 0,
         heading: 0,
         space: false,
+        open_tables: Vec::new(),
+        tables: Vec::new(),
+        rich: options.rich.map(|o| Box::new(Builder::new(o))),
     };
     let mut skip_depth = 0usize;
     let mut link_depth = 0usize;
@@ -559,6 +618,38 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
                         }
                         _ => {}
                     }
+                    match name {
+                        "table" => {
+                            if let Some(&outer) = r.open_tables.last() {
+                                r.tables[outer as usize - 1].nested = true;
+                            }
+                            r.tables.push(TableStat::default());
+                            r.open_tables.push(r.tables.len() as u32);
+                        }
+                        "tr" => {
+                            if let Some(&t) = r.open_tables.last() {
+                                r.tables[t as usize - 1].row_cells = 0;
+                            }
+                        }
+                        "td" | "th" => {
+                            if let Some(&t) = r.open_tables.last() {
+                                let t = &mut r.tables[t as usize - 1];
+                                t.row_cells = t.row_cells.saturating_add(1);
+                                t.max_cells = t.max_cells.max(t.row_cells);
+                            }
+                        }
+                        _ => {}
+                    }
+                    if let Some(b) = r.rich.as_mut() {
+                        let has_text = name == "img" && {
+                            let t = r.line.trim();
+                            !t.is_empty() && t != "*"
+                        };
+                        if name == "li" {
+                            b.item();
+                        }
+                        b.open(node.id(), name, el, has_text);
+                    }
                     r.marked += is_marked_body(el) as usize;
                 }
                 Node::Text(t) if skip_depth == 0 => {
@@ -597,6 +688,12 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
                         r.flush(selected.map(|s| s.1));
                         r.marked = r.marked.saturating_sub(1);
                     }
+                    if name == "table" {
+                        r.open_tables.pop();
+                    }
+                    if let Some(b) = r.rich.as_mut() {
+                        b.close(node.id(), name);
+                    }
                 }
             }
         }
@@ -604,6 +701,29 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
     r.flush(selected.map(|s| s.1));
     if r.out.title.is_none() {
         r.out.title = first_h1.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    // Only data tables are tables to the outputs: one holding another
+    // table, or with no row of two cells, lays out the page.
+    if !r.tables.is_empty() {
+        for line in &mut r.out.lines {
+            if line.data_table != 0 {
+                let t = r.tables[line.data_table as usize - 1];
+                if t.nested || t.max_cells < 2 {
+                    line.data_table = 0;
+                }
+            }
+        }
+    }
+    if let Some(b) = r.rich.take() {
+        let mut rich = b.out;
+        for (line, info) in rich.lines.iter_mut().zip(&r.out.lines) {
+            line.table = info.data_table;
+            if line.table == 0 {
+                line.row = 0;
+            }
+        }
+        rich.base_href = r.out.base_href.clone();
+        r.out.rich = Some(Box::new(rich));
     }
     r.out
 }
@@ -629,6 +749,9 @@ fn read_head(head: ego_tree::NodeRef<'_, Node>, out: &mut Rendered) {
                     .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                     .collect();
                 title = Some(t.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            "base" if out.base_href.is_none() => {
+                out.base_href = el.attr("href").map(str::to_string);
             }
             "meta" => match el.attr("property").or_else(|| el.attr("name")) {
                 Some("og:title") => og_title = el.attr("content").map(str::to_string),

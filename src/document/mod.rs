@@ -9,6 +9,8 @@
 //! later stage the same view of the page and cheap per-block features.
 
 pub mod html;
+pub mod metadata;
+pub mod rich;
 mod scan;
 
 use std::borrow::Cow;
@@ -59,6 +61,9 @@ pub struct Document<'a> {
     pub blocks: Vec<Block<'a>>,
     /// The text the blocks borrow from: the dump, or the rendered page.
     pub source: &'a str,
+    /// The inline formatting of an HTML page's lines, when it was rendered
+    /// with it (block `line` − 1 indexes its lines).
+    pub rich: Option<&'a rich::Rich>,
 }
 
 impl<'a> Document<'a> {
@@ -166,6 +171,7 @@ impl<'a> Document<'a> {
         Document {
             blocks,
             source: src,
+            rich: None,
         }
     }
 
@@ -198,6 +204,7 @@ impl<'a> Document<'a> {
         Document {
             blocks,
             source: &r.text,
+            rich: r.rich.as_deref(),
         }
     }
 

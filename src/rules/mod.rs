@@ -67,6 +67,8 @@ pub enum Category {
     Byline,
     /// A headline printed again.
     Title,
+    /// Tables, left out on request (`--no-tables`).
+    Tables,
     /// Elements a reader never sees (HTML styled `display: none`).
     Hidden,
     /// Text outside the main content that no rule named (decided by a detector).
@@ -77,7 +79,7 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order summaries print them.
-    pub const ALL: [Category; 16] = [
+    pub const ALL: [Category; 17] = [
         Category::Share,
         Category::Subscribe,
         Category::Consent,
@@ -91,6 +93,7 @@ impl Category {
         Category::Legal,
         Category::Byline,
         Category::Title,
+        Category::Tables,
         Category::Hidden,
         Category::Outside,
         Category::Keep,
@@ -112,6 +115,7 @@ impl Category {
             Category::Legal => "legal",
             Category::Byline => "byline",
             Category::Title => "title",
+            Category::Tables => "tables",
             Category::Hidden => "hidden",
             Category::Outside => "outside",
             Category::Keep => "keep",
