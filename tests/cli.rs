@@ -1488,7 +1488,8 @@ fn favor_shifts_the_region_both_ways() {
         Photo gallery\n\
         The first boat of the day leaves the north pier at ten past six.\n\
         Ferry times for the coming winter season\n\
-        Riders can check the new times on the screens at each pier.\n";
+        Timetables at every pier\n\
+        Riders can check the new times on the screens at each pier every single day.\n";
     let clean = |args: &[&str]| {
         let mut a = vec!["clean"];
         a.extend_from_slice(args);
