@@ -275,6 +275,76 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
         }
         page.marks[i] = Mark::Open;
     }
+    // A list beside the element, in the element around it (a recipe's
+    // ingredients next to its method), joins it too.
+    if let Some(p) = parent_of(page, id) {
+        let first = (0..n)
+            .find(|&i| matches!(page.marks[i], Mark::Open | Mark::Protected))
+            .unwrap_or(first);
+        keep_lists_above(page, first, p);
+    }
+}
+
+/// Fewest items of a list above the article that joins it.
+const LIST_ABOVE_MIN_ITEMS: usize = 2;
+
+/// Above the article's first block, in the element around the article's
+/// own, a list or table with the headings over it (a recipe's ingredients
+/// beside its method) belongs to it.
+fn keep_lists_above(page: &mut Page<'_, '_>, first: usize, p: u32) {
+    let mut run = Vec::new();
+    for i in (0..first).rev() {
+        let b = &page.blocks[i];
+        let h = b.html.map_or(0, |h| h.heading);
+        let listed = b.features.bullet || b.html.is_some_and(|h| h.table);
+        if !in_container(page, i, p)
+            || !(listed || h > 1)
+            || link_dense(page, i)
+            || !outside(page, i)
+        {
+            break;
+        }
+        run.push(i);
+    }
+    // A heading on top opens the list only when a list follows it.
+    while let Some(&top) = run.last() {
+        let next = run.len().checked_sub(2).map(|k| run[k]);
+        let heading = page.blocks[top].html.is_some_and(|h| h.heading > 0);
+        if heading && next.is_none_or(|n| page.blocks[n].html.is_some_and(|h| h.heading > 0)) {
+            run.pop();
+        } else {
+            break;
+        }
+    }
+    let items: Vec<usize> = run
+        .iter()
+        .copied()
+        .filter(|&i| page.blocks[i].html.is_some_and(|h| h.heading == 0))
+        .collect();
+    // Sentences in a list above the story are its summary, which news
+    // sites print apart (zyte's truth leaves them out); ingredients,
+    // specifications and data are short.
+    let sentences = items
+        .iter()
+        .filter(|&&i| {
+            let f = page.blocks[i].features;
+            f.words >= 8 && f.ends_sentence
+        })
+        .count();
+    if items.len() >= LIST_ABOVE_MIN_ITEMS && sentences * 2 < items.len() {
+        for i in run {
+            page.marks[i] = Mark::Open;
+        }
+    }
+}
+
+/// The element around `id`, as the blocks inside `id` remember it.
+fn parent_of(page: &Page<'_, '_>, id: u32) -> Option<u32> {
+    page.blocks.iter().find_map(|b| {
+        let c = b.html?.containers;
+        let k = c.iter().position(|&x| x == id)?;
+        c.get(k + 1).copied().filter(|&p| p != 0)
+    })
 }
 
 /// The densest run of blocks within `lo..hi`, with its sum.
