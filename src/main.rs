@@ -674,15 +674,19 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let format = args.rules.format.map(Format::from);
     let page = pipeline::read_page(&args.page, format, args.rules.site.as_ref())?;
     let rendered;
-    let (doc, site) = match &page.body {
-        pipeline::Body::Text(text) => (Document::from_text(text), page.site.clone()),
+    let (doc, cleaned) = match &page.body {
+        pipeline::Body::Text(text) => {
+            let doc = Document::from_text(text);
+            let cleaned = cleaner.clean_document(&doc, page.site.as_ref());
+            (doc, cleaned)
+        }
         pipeline::Body::Html(bytes) => {
-            let (r, site) = cleaner.render_html(bytes, page.site.as_ref());
-            rendered = r;
-            (Document::from_rendered(&rendered), site)
+            rendered = cleaner.render_html(bytes, page.site.as_ref());
+            let doc = Document::from_rendered(&rendered.rendered);
+            let cleaned = cleaner.clean_rendered(&doc, &rendered);
+            (doc, cleaned)
         }
     };
-    let cleaned = cleaner.clean_document(&doc, site.as_ref());
     let colour = !args.json && std::io::stdout().is_terminal();
     let (red, green, dim, reset) = if colour {
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
@@ -692,7 +696,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
     // First the page's site and where it came from, then its blocks.
-    let (host, source) = match &site {
+    let (host, source) = match &cleaned.site {
         Some(s) => (Some(s.host()), Some(s.source().name())),
         None => (None, None),
     };
