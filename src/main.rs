@@ -224,6 +224,14 @@ struct CleanArgs {
     /// JSONL: field holding a text dump, and the field the clean text goes to.
     #[arg(long, default_value = "text")]
     text_field: String,
+    /// JSONL: field holding the page's content type (its charset decides
+    /// how HTML is read when the page is not valid UTF-8).
+    #[arg(long, default_value = "content_type")]
+    content_type_field: String,
+    /// WARC/ARC: the HTTP statuses to clean (`2xx`, `200-399`, `404`, `all`,
+    /// comma-separated); other responses are counted as passed over.
+    #[arg(long, default_value = "2xx", value_name = "LIST")]
+    status: String,
     /// JSONL and WARC: add `removed`, blocks removed per category, to each record.
     #[arg(long)]
     stats: bool,
@@ -824,6 +832,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         url_field: args.url_field.clone(),
         html_field: args.html_field.clone(),
         text_field: args.text_field.clone(),
+        content_type_field: args.content_type_field.clone(),
         site: args.rules.site.clone(),
         stats: args.stats,
         window: 256 * jobs,
@@ -857,30 +866,47 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
+    let statuses = boilerstrip::warc::Statuses::parse(&args.status).map_err(Usage)?;
     let started = Instant::now();
-    let (mut records, mut failures, mut bytes_in, mut skipped) = (0usize, 0usize, 0u64, 0usize);
+    let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
+    let mut passed_over: std::collections::BTreeMap<String, usize> = Default::default();
     for input in &args.inputs {
         let name = input.display().to_string();
-        let reader: Box<dyn std::io::BufRead + Send> = if input == Path::new("-") {
-            Box::new(std::io::BufReader::new(std::io::stdin()))
+        // An archive's gzip members are read one by one by the WARC reader
+        // (it resynchronises after a broken one), so it gets the raw bytes.
+        let opened: Result<Box<dyn std::io::BufRead + Send>, String> = if input == Path::new("-") {
+            Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+        } else if args.warc && input::Compression::of(input) == input::Compression::Gzip {
+            std::fs::File::open(input)
+                .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::BufRead + Send>)
+                .map_err(|e| format!("{name}: {e}"))
         } else {
-            input::open(input)?
+            input::open(input).map_err(|e| e.to_string())
+        };
+        let reader = match opened {
+            Ok(r) => r,
+            Err(e) => {
+                // One unreadable input does not stop the others.
+                eprintln!("failed: {e}");
+                failures += 1;
+                continue;
+            }
         };
         let summary = if args.warc {
-            boilerstrip::warc::run(cleaner, reader, &mut out, &config)
+            boilerstrip::warc::run(cleaner, reader, &mut out, &config, &statuses)
         } else {
             boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
         }
         .with_context(|| name.clone())?;
-        for f in &summary.failures {
-            let id =
-                f.id.as_ref()
-                    .map(|i| format!(" (id {i})"))
-                    .unwrap_or_default();
-            let at = if args.warc { "#" } else { ":" };
-            eprintln!("failed: {name}{at}{}{id}: {}", f.line, f.reason);
+        for w in &summary.warnings {
+            eprintln!("warning: {name}{}", w.locate(args.warc));
         }
-        skipped += summary.skipped;
+        for f in &summary.failures {
+            eprintln!("failed: {name}{}", f.locate(args.warc));
+        }
+        for (why, n) in &summary.passed_over {
+            *passed_over.entry(why.clone()).or_default() += n;
+        }
         records += summary.records;
         failures += summary.failures.len();
         bytes_in += summary.bytes_in;
@@ -894,8 +920,18 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
+        let skipped: usize = passed_over.values().sum();
+        let why: Vec<String> = passed_over
+            .iter()
+            .map(|(w, n)| format!("{n} {w}"))
+            .collect();
         eprintln!(
-            "{records} record(s) cleaned, {failures} failed, {skipped} passed over (not HTML responses); {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            "{records} record(s) cleaned, {failures} failed, {skipped} passed over{}; {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join(", "))
+            },
             bytes_in as f64 / 1e6 / secs.max(1e-9)
         );
     }

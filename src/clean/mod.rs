@@ -450,20 +450,24 @@ impl Cleaner {
     /// rendered page keeps the rule set its selectors came from, and is
     /// cleaned with that same set ([`Cleaner::clean_rendered`]).
     pub fn render_html(&self, bytes: &[u8], site: Option<&Site>) -> RenderedPage {
-        self.render_page(bytes, site, None).0
+        self.render_page(bytes, site, None, None).0
     }
 
     /// Renders a page once for everything asked of it: its lines, their
     /// formatting for Markdown and HTML output (links resolved against the
     /// page's base: `<base href>`, else `page_url`, else its canonical URL
-    /// or `og:url`), and its metadata when asked for.
+    /// or `og:url`), and its metadata when asked for. `content_type` is the
+    /// transport's (an HTTP or record `Content-Type`: see
+    /// [`crate::charset`]).
     fn render_page(
         &self,
         bytes: &[u8],
         site: Option<&Site>,
         page_url: Option<&str>,
+        content_type: Option<&str>,
     ) -> (RenderedPage, Option<Metadata>) {
-        let html = html::decode(bytes);
+        let tld = site.and_then(|s| s.host().rsplit('.').next());
+        let html = crate::charset::decode(bytes, content_type, tld);
         let doc = html::parse(&html);
         let site = Site::choose(site, || Site::of_page(&doc));
         let rules = Arc::clone(self.book.for_site(site.as_ref().map(Site::host)));
@@ -505,7 +509,19 @@ impl Cleaner {
         site: Option<&Site>,
         page_url: Option<&str>,
     ) -> Cleaned {
-        let (page, meta) = self.render_page(bytes, site, page_url);
+        self.clean_http(bytes, site, page_url, None)
+    }
+
+    /// [`Cleaner::clean_html_at`] for a page that came with a transport
+    /// charset (an HTTP or record `Content-Type`).
+    pub fn clean_http(
+        &self,
+        bytes: &[u8],
+        site: Option<&Site>,
+        page_url: Option<&str>,
+        content_type: Option<&str>,
+    ) -> Cleaned {
+        let (page, meta) = self.render_page(bytes, site, page_url, content_type);
         let doc = Document::from_rendered(&page.rendered);
         let mut cleaned = self.clean_rendered(&doc, &page);
         cleaned.title = page.rendered.title;
