@@ -183,6 +183,11 @@ struct CleanArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     follow_links: bool,
+    /// Largest page, decompressed, in bytes (suffixes K, M, G: powers of
+    /// 1024); a larger one is that page's failure. Memory stays within
+    /// jobs × this.
+    #[arg(long, default_value = "256M", value_parser = parse_size, value_name = "BYTES")]
+    max_page_bytes: u64,
     /// Print no summary and no progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -307,6 +312,23 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// A size in bytes: a number, optionally followed by K, M or G (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mul) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M') => (&t[..t.len() - 1], 1 << 20),
+        Some('G') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mul))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{s:?} is not a size (a number of bytes, or with K, M or G)"))
+}
+
 /// A usage or configuration error: exit code 2.
 #[derive(Debug)]
 struct Usage(String);
@@ -419,7 +441,14 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         };
         return emit(&args.output, cleaner.render(&cleaned).as_bytes());
     }
-    let (files, walk_errors) = input::collect(&args.inputs, args.follow_links);
+    if let Some(out) = &args.output
+        && out.exists()
+        && !out.is_dir()
+    {
+        return Err(Usage(format!("-o: not a directory: {}", out.display())).into());
+    }
+    let walked = input::walk(&args.inputs, args.follow_links, args.output.as_deref());
+    let (files, walk_errors) = (walked.files, walked.errors);
     let Some(out_dir) = args.output else {
         let single = args.inputs.len() == 1 && files.len() == 1 && !args.inputs[0].is_dir();
         if !walk_errors.is_empty() && files.is_empty() {
@@ -432,8 +461,10 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             ))
             .into());
         }
-        let (cleaned, _) = pipeline::clean_file(&cleaner, &files[0].path, format, site)?;
-        return emit(&None, cleaner.render(&cleaned).as_bytes());
+        let page = pipeline::read_page_capped(&files[0].path, format, site, args.max_page_bytes)?;
+        let cleaned = pipeline::clean_page(&cleaner, &page);
+        drop(page);
+        return emit(&None, cleaner.render_owned(cleaned).as_bytes());
     };
     let jobs = args
         .jobs
@@ -448,7 +479,21 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         jobs,
         resume: args.resume,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        max_page_bytes: args.max_page_bytes,
     };
+    for dir in &walked.excluded {
+        eprintln!(
+            "note: {} passed over: it is an output tree (the output directory, or one holding a failures.jsonl of a run)",
+            dir.display()
+        );
+    }
+    let stale = boilerstrip::output::remove_stale_temps(&config.out_dir);
+    if stale > 0 && !args.quiet {
+        eprintln!(
+            "note: removed {stale} temporary file(s) an interrupted run left in {}",
+            config.out_dir.display()
+        );
+    }
     let summary = if args.learn {
         let learn = pipeline::LearnConfig {
             min_share: args.learn_share,
@@ -458,28 +503,30 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     } else {
         pipeline::run(&cleaner, &files, &config)
     };
-    for e in &walk_errors {
-        eprintln!("failed: {e}");
-    }
+    // Inputs that could not be read or walked are failures like any page.
+    let mut summary = summary;
+    summary.links_skipped = walked.links_skipped;
+    let mut all_failures: Vec<pipeline::Failure> = walk_errors
+        .iter()
+        .map(|e| pipeline::Failure {
+            path: e.path().to_path_buf(),
+            reason: e.to_string(),
+        })
+        .collect();
+    all_failures.extend(summary.failures);
+    summary.failures = all_failures;
     for f in &summary.failures {
         eprintln!("failed: {}", f.reason);
     }
-    let mut all_failures = summary.failures.clone();
-    all_failures.extend(walk_errors.iter().map(|e| pipeline::Failure {
-        path: PathBuf::new(),
-        reason: e.to_string(),
-    }));
-    pipeline::write_failures(&config.out_dir, &all_failures)?;
+    pipeline::write_failures(&config.out_dir, &summary.failures)?;
     if !args.quiet {
         eprintln!("{}", summary.report());
     }
-    Ok(
-        if (summary.failures.is_empty() && walk_errors.is_empty()) || args.allow_failures {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        },
-    )
+    Ok(if summary.failures.is_empty() || args.allow_failures {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn emit(output: &Option<PathBuf>, bytes: &[u8]) -> Result<ExitCode> {
@@ -853,11 +900,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-            Some(
-                tempfile::Builder::new()
-                    .prefix(".boilerstrip-")
-                    .tempfile_in(dir)?,
-            )
+            Some(boilerstrip::output::temp_builder().tempfile_in(dir)?)
         }
         None => None,
     };

@@ -540,6 +540,16 @@ impl Cleaner {
         cleaned
     }
 
+    /// [`Cleaner::render`] of a page no longer needed: the body moves into
+    /// the result when nothing goes above it (no copy of a huge page).
+    pub fn render_owned(&self, cleaned: Cleaned) -> String {
+        match self.config.output {
+            OutputFormat::Json => self.render(&cleaned),
+            _ if cleaned.title.is_some() && self.config.title_on_top => self.render(&cleaned),
+            _ => cleaned.text,
+        }
+    }
+
     /// The text to write for a cleaned page: the body, under the headline when
     /// the configuration asks for it and the page has one; with metadata
     /// asked for, a front matter above; with comments asked for, the

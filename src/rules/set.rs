@@ -541,8 +541,7 @@ impl RuleSet {
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         LOWER.with_borrow_mut(|lower| {
             lower.clear();
-            lower.extend_from_slice(page.as_bytes());
-            let mut appended = Vec::new();
+            let mut outside = Vec::new();
             for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
                 if words > self.body_max_words || s.is_empty() {
                     continue;
@@ -551,10 +550,21 @@ impl RuleSet {
                     let at = s.as_ptr() as usize - page_range.start as usize;
                     spans.push((at, at + s.len(), k));
                 } else {
-                    lower.push(b'\n');
-                    appended.push((lower.len(), lower.len() + s.len(), k));
-                    lower.extend_from_slice(s.as_bytes());
+                    outside.push(k);
                 }
+            }
+            if spans.is_empty() && outside.is_empty() {
+                // No block is short enough for a contains rule: no copy of
+                // the page (a 300 MB one-line page is one long block).
+                return;
+            }
+            lower.extend_from_slice(page.as_bytes());
+            let mut appended = Vec::with_capacity(outside.len());
+            for k in outside {
+                let s = stripped[k];
+                lower.push(b'\n');
+                appended.push((lower.len(), lower.len() + s.len(), k));
+                lower.extend_from_slice(s.as_bytes());
             }
             lower.make_ascii_lowercase();
             // Blocks of a page come in reading order, so this sort finds the
