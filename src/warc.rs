@@ -90,7 +90,7 @@ impl<R: BufRead> Raw<R> {
                 }
                 Some(i) => {
                     self.consume(i);
-                    if self.peek(3)? == [0x1f, 0x8b, 0x08] {
+                    if plausible_gzip_header(&self.peek(10)?) {
                         return Ok(self.offset - start);
                     }
                     self.consume(1);
@@ -117,6 +117,18 @@ impl<R: BufRead> Raw<R> {
         self.tee = tee;
         Ok(got)
     }
+}
+
+/// Whether ten bytes can start a gzip member as archivers write them:
+/// magic, deflate, no reserved flag bits, a known compression level and
+/// operating system. Inside compressed data `1f 8b 08` turns up now and
+/// then; all ten bytes by chance almost never.
+fn plausible_gzip_header(h: &[u8]) -> bool {
+    h.len() == 10
+        && h[..3] == [0x1f, 0x8b, 0x08]
+        && h[3] & 0xe0 == 0
+        && matches!(h[8], 0 | 2 | 4)
+        && (h[9] <= 13 || h[9] == 255)
 }
 
 impl<R: BufRead> Read for Raw<R> {
@@ -259,6 +271,13 @@ impl<R: BufRead> Stream<R> {
         }
     }
 
+    /// [`Stream::position`] of the next byte once it is read in (at the
+    /// end of a member, the next member's offset).
+    fn here(&mut self) -> u64 {
+        let _ = self.fill_buf();
+        self.position()
+    }
+
     /// Puts bytes back in front; `origin` is the position of the first.
     fn unread(&mut self, mut bytes: Vec<u8>, origin: u64) {
         if bytes.is_empty() {
@@ -270,8 +289,15 @@ impl<R: BufRead> Stream<R> {
     }
 
     /// The broken part the last reads reported, now dealt with.
+    /// Bytes put back before the break go with it: reading resumes at the
+    /// next member (a line cut off by the break must not run on into the
+    /// next record's first line).
     fn take_broken(&mut self) -> Option<(u64, String)> {
-        self.pending.take()
+        let taken = self.pending.take();
+        if taken.is_some() {
+            self.back.clear();
+        }
+        taken
     }
 
     fn broken_error(&self) -> Option<std::io::Error> {
@@ -390,11 +416,7 @@ impl<R: BufRead> Stream<R> {
                             }
                             raw.skip_to_gzip_header()?;
                             self.state = State::Between(raw);
-                            let quiet = found && !produced;
                             self.resyncing = true;
-                            if quiet {
-                                continue;
-                            }
                             let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                                 "gzip member cut off".to_string()
                             } else {
@@ -509,6 +531,9 @@ pub struct Reader<R> {
     kind: Option<Kind>,
     number: usize,
     done: bool,
+    /// Where the last failure was (for a compressed archive, its member):
+    /// the rest of a broken member is not reported again.
+    failed_at: Option<u64>,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -520,6 +545,7 @@ impl<R: BufRead> Reader<R> {
             kind: None,
             number: 0,
             done: false,
+            failed_at: None,
         })
     }
 
@@ -551,11 +577,10 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    /// Up to `n` next bytes, not consumed.
     /// Up to `n` next bytes, not consumed, from one gzip member: the flag
     /// says the member ended before `n` bytes (and another follows).
     fn peek(&mut self, n: usize) -> std::io::Result<(Vec<u8>, bool)> {
-        let origin = self.stream.position();
+        let origin = self.stream.here();
         let mut got = Vec::with_capacity(n);
         let mut boundary = false;
         while got.len() < n {
@@ -600,18 +625,16 @@ impl<R: BufRead> Reader<R> {
     /// Skips to the next line that starts a record, and leaves it unread.
     fn resync(&mut self) -> std::io::Result<()> {
         loop {
-            let origin = self.stream.position();
+            let origin = self.stream.here();
             let line = match self.line() {
                 Ok(Some(l)) => l,
                 Ok(None) => {
                     self.done = true;
                     return Ok(());
                 }
-                // A broken member while skipping: skipped with it.
-                Err(e) if broken(&e).is_some() => {
-                    self.stream.take_broken();
-                    continue;
-                }
+                // A broken member while skipping: left to be reported as a
+                // failure of its own (it may have held records).
+                Err(e) if broken(&e).is_some() => return Ok(()),
                 Err(e) => return Err(e),
             };
             if self.starts_record(&line) {
@@ -621,7 +644,8 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    fn fail(&self, number: usize, offset: u64, reason: String) -> Step {
+    fn fail(&mut self, number: usize, offset: u64, reason: String) -> Step {
+        self.failed_at = Some(offset);
         Step::Failure(RecordFailure {
             line: number,
             offset,
@@ -638,8 +662,12 @@ impl<R: BufRead> Reader<R> {
                 Ok(_) => self.stream.position(),
                 Err(e) => match self.stream.take_broken().filter(|_| broken(&e).is_some()) {
                     Some((offset, reason)) => {
-                        self.number += 1;
                         self.resync()?;
+                        if self.stream.gzip && self.failed_at == Some(offset) {
+                            // The member of a record already reported.
+                            return self.step();
+                        }
+                        self.number += 1;
                         return Ok(self.fail(self.number, offset, reason));
                     }
                     None => return Err(e),
@@ -651,8 +679,12 @@ impl<R: BufRead> Reader<R> {
                 Ok(Some(l)) => break (l, offset),
                 Err(e) => match self.stream.take_broken().filter(|_| broken(&e).is_some()) {
                     Some((offset, reason)) => {
-                        self.number += 1;
                         self.resync()?;
+                        if self.stream.gzip && self.failed_at == Some(offset) {
+                            // The member of a record already reported.
+                            return self.step();
+                        }
+                        self.number += 1;
                         return Ok(self.fail(self.number, offset, reason));
                     }
                     None => return Err(e),
@@ -674,16 +706,19 @@ impl<R: BufRead> Reader<R> {
         };
         match result {
             Ok(step) => Ok(step),
-            Err(e) => match self.stream.take_broken().filter(|_| broken(&e).is_some()) {
-                Some((at, reason)) => {
-                    let reason = if at == offset {
-                        reason
-                    } else {
-                        format!("{reason} (gzip member at byte {at})")
-                    };
+            Err(e) => match broken(&e).map(|b| b.offset) {
+                Some(at) if at == offset => {
+                    let (_, reason) = self.stream.take_broken().unwrap_or_default();
                     self.resync()?;
                     Ok(self.fail(number, offset, reason))
                 }
+                // The record ran on into a later member, which is broken:
+                // both are failures, that member reported next on its own.
+                Some(at) => Ok(self.fail(
+                    number,
+                    offset,
+                    format!("block runs on into the broken gzip member at byte {at}"),
+                )),
                 None => Err(e),
             },
         }
@@ -705,7 +740,7 @@ impl<R: BufRead> Reader<R> {
         }
         let mut headers: Vec<(String, String)> = Vec::new();
         loop {
-            let line_at = self.stream.position();
+            let line_at = self.stream.here();
             let Some(l) = self.line()? else {
                 self.done = true;
                 return Ok(self.fail(number, offset, "headers end with the file".into()));
@@ -820,14 +855,14 @@ impl<R: BufRead> Reader<R> {
         let mut origins: Vec<(usize, u64)> = Vec::new();
         let mut body = Vec::with_capacity(length as usize);
         while (body.len() as u64) < length {
+            if self.stream.fill_buf()?.is_empty() {
+                break;
+            }
             let origin = self.stream.position();
             if origins.last().is_none_or(|&(_, o)| o != origin) {
                 origins.push((body.len(), origin));
             }
             let buf = self.stream.fill_buf()?;
-            if buf.is_empty() {
-                break;
-            }
             let n = buf.len().min((length - body.len() as u64) as usize);
             body.extend_from_slice(&buf[..n]);
             self.stream.consume(n);
@@ -850,9 +885,18 @@ impl<R: BufRead> Reader<R> {
         // The block is followed by its line ends, then the next record.
         let (next, boundary) = match self.peek(end.len() + SLACK + 16) {
             Ok(n) => n,
-            // The next member is broken: this record is whole.
-            Err(e) if broken(&e).is_some() => return Ok(Step::Record(record)),
-            Err(e) => return Err(e),
+            Err(e) => match broken(&e).map(|b| b.offset) {
+                // This record's own member fails at its end (a checksum):
+                // the record cannot be trusted.
+                Some(at) if self.stream.gzip && at == offset => {
+                    let (_, reason) = self.stream.take_broken().unwrap_or_default();
+                    self.resync()?;
+                    return Ok(self.fail(number, offset, reason));
+                }
+                // The next member is broken: this record is whole.
+                Some(_) => return Ok(Step::Record(record)),
+                None => return Err(e),
+            },
         };
         let crlf = end == b"\r\n\r\n";
         if next.starts_with(end) || (crlf && next.starts_with(b"\n\n")) {
@@ -1535,6 +1579,130 @@ mod tests {
         assert_eq!(ids(&records), ["<urn:uuid:1>", "<urn:uuid:3>"]);
         assert_eq!(summary.failures.len(), 1, "{:?}", summary.failures);
         assert_eq!(summary.failures[0].offset, offsets[1] as u64);
+    }
+
+    #[test]
+    fn a_broken_member_right_after_a_broken_record_is_reported_too() {
+        let (archive, offsets) = three_members();
+        // Record 1 loses its Content-Length; member 2 is corrupt.
+        let rec1 = record("response", "1", "https://example.com/1", &page(1)).replacen(
+            "Content-Length",
+            "Content-Lenght",
+            1,
+        );
+        let mut bad = gzip(rec1.as_bytes());
+        let second = bad.len();
+        let mut member2 = archive[offsets[1]..offsets[2]].to_vec();
+        for b in &mut member2[20..40] {
+            *b ^= 0x55;
+        }
+        bad.extend(member2);
+        bad.extend_from_slice(&archive[offsets[2]..]);
+        let (records, summary) = clean(&bad);
+        assert_eq!(ids(&records), ["<urn:uuid:3>"]);
+        let failed: Vec<(usize, u64)> = summary
+            .failures
+            .iter()
+            .map(|f| (f.line, f.offset))
+            .collect();
+        assert_eq!(
+            failed,
+            [(1, 0), (2, second as u64)],
+            "{:?}",
+            summary.failures
+        );
+    }
+
+    /// A record of `n`, broken in one of four ways (0 none), each its own
+    /// gzip member.
+    fn member(n: usize, broken: u8) -> Vec<u8> {
+        let block = page(n);
+        let mut rec = record(
+            "response",
+            &n.to_string(),
+            &format!("https://example.com/{n}"),
+            &block,
+        );
+        let length = format!("Content-Length: {}", block.len());
+        match broken {
+            3 => {
+                rec = rec.replacen(
+                    &length,
+                    &format!("Content-Length: {}", block.len() + 300),
+                    1,
+                )
+            }
+            4 => rec = rec.replacen(&length, "Content-Lenght: 12", 1),
+            _ => {}
+        }
+        let mut m = gzip(rec.as_bytes());
+        match broken {
+            1 => m[30..60].iter_mut().for_each(|b| *b ^= 0x5a),
+            2 => m.truncate(m.len() / 2),
+            5 => {
+                let crc = m.len() - 8;
+                m[crc] ^= 0xff;
+            }
+            _ => {}
+        }
+        m
+    }
+
+    #[test]
+    fn any_two_broken_records_side_by_side_are_two_failures_at_their_offsets() {
+        // 1 corrupt member, 2 member cut in half, 3 Content-Length 300 too
+        // long, 4 no Content-Length, 5 a member that decodes whole but
+        // fails its checksum.
+        for a in 1..=5 {
+            for b in 1..=5 {
+                let kinds = [0, a, b, 0];
+                let mut archive = Vec::new();
+                let mut offsets = Vec::new();
+                for (n, &k) in kinds.iter().enumerate() {
+                    offsets.push(archive.len() as u64);
+                    archive.extend(member(n + 1, k));
+                }
+                let (records, summary) = clean(&archive);
+                let failed: Vec<(usize, u64)> = summary
+                    .failures
+                    .iter()
+                    .map(|f| (f.line, f.offset))
+                    .collect();
+                assert_eq!(
+                    (ids(&records), failed),
+                    (
+                        vec!["<urn:uuid:1>", "<urn:uuid:4>"],
+                        vec![(2, offsets[1]), (3, offsets[2])]
+                    ),
+                    "kinds {a} then {b}: {:?}",
+                    summary.failures
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_member_broken_in_the_middle_of_a_line_does_not_hide_the_next_record() {
+        // A member holding a record and the start of a line after it, that
+        // then fails its checksum; then a good record, whose first line
+        // must not be read as the end of that broken line.
+        let rec =
+            record("response", "2", "https://example.com/2", &page(2)) + "WARC/1.0\r\nWARC-Ty";
+        let mut bad = gzip(rec.as_bytes());
+        let crc = bad.len() - 8;
+        bad[crc] ^= 0xff;
+        let mut archive = member(1, 0);
+        let second = archive.len() as u64;
+        archive.extend(bad);
+        archive.extend(member(3, 0));
+        let (records, summary) = clean(&archive);
+        assert_eq!(ids(&records), ["<urn:uuid:1>", "<urn:uuid:3>"]);
+        let failed: Vec<(usize, u64)> = summary
+            .failures
+            .iter()
+            .map(|f| (f.line, f.offset))
+            .collect();
+        assert_eq!(failed, [(2, second)], "{:?}", summary.failures);
     }
 
     #[test]
