@@ -534,6 +534,9 @@ pub struct Reader<R> {
     /// Where the last failure was (for a compressed archive, its member):
     /// the rest of a broken member is not reported again.
     failed_at: Option<u64>,
+    /// The `WARC-Record-ID` of the record being read, once its header
+    /// line is: a failure names it.
+    current_id: Option<String>,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -546,6 +549,7 @@ impl<R: BufRead> Reader<R> {
             number: 0,
             done: false,
             failed_at: None,
+            current_id: None,
         })
     }
 
@@ -649,12 +653,13 @@ impl<R: BufRead> Reader<R> {
         Step::Failure(RecordFailure {
             line: number,
             offset,
-            id: None,
+            id: self.current_id.take(),
             reason,
         })
     }
 
     fn step(&mut self) -> std::io::Result<Step> {
+        self.current_id = None;
         // The first line of a record, after any blank lines.
         let (first, offset) = loop {
             let offset = match self.stream.fill_buf() {
@@ -760,6 +765,9 @@ impl<R: BufRead> Reader<R> {
             }
             match text.split_once(':') {
                 Some((name, value)) if !name.trim().is_empty() => {
+                    if name.trim().eq_ignore_ascii_case("WARC-Record-ID") {
+                        self.current_id = Some(value.trim().to_string());
+                    }
                     headers.push((name.trim().to_string(), value.trim().to_string()))
                 }
                 _ => {
@@ -1750,6 +1758,7 @@ mod tests {
                 f.reason.contains("the next record starts inside it"),
                 "{f:?}"
             );
+            assert_eq!(f.id.as_deref(), Some("<urn:uuid:2>"), "the id read is named");
         }
     }
 }
