@@ -1651,6 +1651,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_http_charset_decides_over_the_detector() {
+        // These bytes read as French in windows-1252, which is what the
+        // detector would say; the server said windows-1251, and wins.
+        let body = b"<p>Le caf\xe9 du port ouvre \xe0 six heures, a dit le patron du caf\xe9 hier soir devant les clients.</p>";
+        let mut block =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1251\r\n\r\n".to_vec();
+        block.extend_from_slice(body);
+        // The block holds bytes that are not UTF-8: built by hand.
+        let mut warc2 = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        warc2.extend_from_slice(&block);
+        warc2.extend_from_slice(b"\r\n\r\n");
+        let (records, _) = clean(&warc2);
+        assert_eq!(
+            records[0]["text"],
+            "Le cafй du port ouvre а six heures, a dit le patron du cafй hier soir devant les clients.\n"
+        );
+    }
+
     /// A record of `n`, broken in one of four ways (0 none), each its own
     /// gzip member.
     fn member(n: usize, broken: u8) -> Vec<u8> {
