@@ -117,7 +117,7 @@ pub struct JsonlSummary {
 /// end (a truncated `.gz`): the records before it are kept.
 pub fn run(
     cleaner: &Cleaner,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     output: &mut impl Write,
     config: &JsonlConfig,
 ) -> std::io::Result<JsonlSummary> {
@@ -194,7 +194,7 @@ pub(crate) type Cleaned = (String, u64, u64);
 /// in input order. An item that is already a failure (it could not be read)
 /// is reported in its place. Stops only on an I/O error.
 pub(crate) fn run_ordered<T: Send>(
-    items: impl Iterator<Item = std::io::Result<Result<T, RecordFailure>>>,
+    items: impl Iterator<Item = std::io::Result<Result<T, RecordFailure>>> + Send,
     output: &mut impl Write,
     config: &JsonlConfig,
     clean: impl Fn(T) -> Result<Cleaned, RecordFailure> + Sync,
@@ -204,35 +204,59 @@ pub(crate) fn run_ordered<T: Send>(
         .num_threads(config.jobs.max(1))
         .build()
         .map_err(std::io::Error::other)?;
-    let mut items = items.peekable();
-    while items.peek().is_some() {
-        let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(config.window.max(1));
-        for item in items.by_ref() {
-            window.push(item?);
-            if window.len() >= config.window.max(1) {
-                break;
-            }
-        }
-        let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
-            window
-                .into_par_iter()
-                .map(|item| item.and_then(&clean))
-                .collect()
-        });
-        for r in results {
-            match r {
-                Ok((json, bytes_in, bytes_out)) => {
-                    output.write_all(json.as_bytes())?;
-                    output.write_all(b"\n")?;
-                    summary.records += 1;
-                    summary.bytes_in += bytes_in;
-                    summary.bytes_out += bytes_out;
+    let size = config.window.max(1);
+    // The next window is read (and, for an archive, decompressed) on a
+    // thread of its own while the workers clean this one: reading a
+    // `.warc.gz` is serial, and would otherwise leave the workers idle.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<_>>>(1);
+        scope.spawn(move || {
+            let mut items = items.peekable();
+            while items.peek().is_some() {
+                let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
+                for item in items.by_ref() {
+                    match item {
+                        Ok(item) => window.push(item),
+                        Err(e) => {
+                            // What was read before the error is written first.
+                            let _ = tx.send(Ok(window));
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                    if window.len() >= size {
+                        break;
+                    }
                 }
-                Err(f) => summary.failures.push(f),
+                // The receiver is gone: the output failed; stop reading.
+                if tx.send(Ok(window)).is_err() {
+                    return;
+                }
+            }
+        });
+        for window in rx {
+            let window = window?;
+            let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
+                window
+                    .into_par_iter()
+                    .map(|item| item.and_then(&clean))
+                    .collect()
+            });
+            for r in results {
+                match r {
+                    Ok((json, bytes_in, bytes_out)) => {
+                        output.write_all(json.as_bytes())?;
+                        output.write_all(b"\n")?;
+                        summary.records += 1;
+                        summary.bytes_in += bytes_in;
+                        summary.bytes_out += bytes_out;
+                    }
+                    Err(f) => summary.failures.push(f),
+                }
             }
         }
-    }
-    output.flush()?;
+        output.flush()
+    })?;
     Ok(summary)
 }
 

@@ -1241,16 +1241,54 @@ fn decode_content(coding: &str, data: &[u8]) -> Result<Vec<u8>, String> {
     result.map_err(|e| format!("{coding} payload does not decode: {e}"))
 }
 
-/// What became of a response record.
+/// What becomes of a response record: decided while reading (cheap: the
+/// record type, the HTTP status and content type), the decoding itself done
+/// by the worker that cleans the page.
 enum Outcome {
-    /// An HTML payload to clean, with its `Content-Type`.
-    Html {
-        payload: Vec<u8>,
-        content_type: Option<String>,
-        status: Option<u16>,
-    },
+    /// An HTML payload to clean.
+    Html(Plan),
     /// Passed over, with the reason counted in the summary.
     Skip(String),
+}
+
+/// How to get a record's HTML payload out of its block.
+struct Plan {
+    /// Where the payload starts in the block (after the HTTP head).
+    body_at: usize,
+    /// Chunked transfer-encoding to undo.
+    chunked: bool,
+    /// Content-codings, in the order they were applied.
+    codings: Vec<String>,
+    content_type: Option<String>,
+    status: Option<u16>,
+}
+
+impl Plan {
+    fn whole(content_type: Option<String>) -> Plan {
+        Plan {
+            body_at: 0,
+            chunked: false,
+            codings: Vec::new(),
+            content_type,
+            status: None,
+        }
+    }
+
+    /// The decoded payload: the block itself (no copy) when nothing was
+    /// encoded.
+    fn decode<'b>(&self, block: &'b [u8]) -> Result<std::borrow::Cow<'b, [u8]>, String> {
+        let mut data = std::borrow::Cow::Borrowed(&block[self.body_at..]);
+        if self.chunked {
+            data = std::borrow::Cow::Owned(dechunk(&data)?);
+        }
+        // Codings are listed in the order they were applied: undone backwards.
+        for coding in self.codings.iter().rev() {
+            if coding != "identity" {
+                data = std::borrow::Cow::Owned(decode_content(coding, &data)?);
+            }
+        }
+        Ok(data)
+    }
 }
 
 /// Whether a content type is HTML (`text/html`, `application/xhtml+xml`;
@@ -1265,7 +1303,7 @@ fn is_html(content_type: &str) -> bool {
     mime == "text/html" || mime == "application/xhtml+xml" || mime.ends_with("+html")
 }
 
-/// The payload of a record, decoded, or why it is passed over.
+/// How to get the payload of a record, or why it is passed over.
 fn payload(rec: &Record, statuses: &Statuses) -> Result<Outcome, String> {
     let kind = rec
         .header("WARC-Type")
@@ -1276,11 +1314,7 @@ fn payload(rec: &Record, statuses: &Statuses) -> Result<Outcome, String> {
         "resource" => {
             let ct = rec.header("Content-Type").map(str::to_string);
             return Ok(match ct {
-                Some(ct) if is_html(&ct) => Outcome::Html {
-                    payload: rec.body.clone(),
-                    content_type: Some(ct),
-                    status: None,
-                },
+                Some(ct) if is_html(&ct) => Outcome::Html(Plan::whole(Some(ct))),
                 _ => Outcome::Skip("not HTML".into()),
             });
         }
@@ -1297,11 +1331,9 @@ fn payload(rec: &Record, statuses: &Statuses) -> Result<Outcome, String> {
         || !(record_type.is_empty() || is_html(&record_type));
     if !http {
         return Ok(match record_type.as_str() {
-            t if is_html(t) => Outcome::Html {
-                payload: rec.body.clone(),
-                content_type: rec.header("Content-Type").map(str::to_string),
-                status: None,
-            },
+            t if is_html(t) => {
+                Outcome::Html(Plan::whole(rec.header("Content-Type").map(str::to_string)))
+            }
             _ => Outcome::Skip("not HTML".into()),
         });
     }
@@ -1316,20 +1348,16 @@ fn payload(rec: &Record, statuses: &Statuses) -> Result<Outcome, String> {
     if !content_type.as_deref().is_none_or(is_html) {
         return Ok(Outcome::Skip("not HTML".into()));
     }
-    let mut data = rec.body[head.body_at..].to_vec();
-    let transfer = head.list("Transfer-Encoding");
-    if transfer.iter().any(|t| t == "chunked") {
-        data = dechunk(&data)?;
-    }
-    // Codings are listed in the order they were applied: undone backwards.
-    for coding in head.list("Content-Encoding").iter().rev() {
-        data = decode_content(coding, &data)?;
-    }
-    Ok(Outcome::Html {
-        payload: data,
+    Ok(Outcome::Html(Plan {
+        body_at: head.body_at,
+        chunked: head
+            .list("Transfer-Encoding")
+            .iter()
+            .any(|t| t == "chunked"),
+        codings: head.list("Content-Encoding"),
         content_type,
         status: Some(head.status),
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------
@@ -1341,13 +1369,14 @@ fn payload(rec: &Record, statuses: &Statuses) -> Result<Outcome, String> {
 /// broken ones are failures. Stops only on an I/O error.
 pub fn run(
     cleaner: &Cleaner,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     output: &mut impl Write,
     config: &JsonlConfig,
     statuses: &Statuses,
 ) -> std::io::Result<JsonlSummary> {
-    let skipped = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
-    let warnings = std::cell::RefCell::new(Vec::new());
+    // Filled by the thread that reads the archive.
+    let skipped = std::sync::Mutex::new(std::collections::BTreeMap::<String, usize>::new());
+    let warnings = std::sync::Mutex::new(Vec::new());
     let reader = Reader::new(input)?;
     let items = reader.filter_map(|item| {
         let item = match item {
@@ -1356,7 +1385,7 @@ pub fn run(
             Ok(Ok(rec)) => rec,
         };
         if let Some(w) = &item.warning {
-            warnings.borrow_mut().push(RecordFailure {
+            warnings.lock().expect("not poisoned").push(RecordFailure {
                 line: item.number,
                 offset: item.offset,
                 id: item.header("WARC-Record-ID").map(str::to_string),
@@ -1365,14 +1394,14 @@ pub fn run(
         }
         match payload(&item, statuses) {
             Ok(Outcome::Skip(why)) => {
-                *skipped.borrow_mut().entry(why).or_default() += 1;
+                *skipped
+                    .lock()
+                    .expect("not poisoned")
+                    .entry(why)
+                    .or_default() += 1;
                 None
             }
-            Ok(Outcome::Html {
-                payload,
-                content_type,
-                status,
-            }) => Some(Ok(Ok((item, payload, content_type, status)))),
+            Ok(Outcome::Html(plan)) => Some(Ok(Ok((item, plan)))),
             Err(reason) => Some(Ok(Err(RecordFailure {
                 line: item.number,
                 offset: item.offset,
@@ -1381,19 +1410,25 @@ pub fn run(
             }))),
         }
     });
-    let mut summary = run_ordered(items, output, config, |(rec, payload, ct, status)| {
+    let mut summary = run_ordered(items, output, config, |(rec, plan): (Record, Plan)| {
+        let payload = plan.decode(&rec.body).map_err(|reason| RecordFailure {
+            line: rec.number,
+            offset: rec.offset,
+            id: rec.header("WARC-Record-ID").map(str::to_string),
+            reason,
+        })?;
         Ok(clean_response(
             cleaner,
             &rec,
             &payload,
-            ct.as_deref(),
-            status,
+            plan.content_type.as_deref(),
+            plan.status,
             config,
         ))
     })?;
-    summary.passed_over = skipped.into_inner();
+    summary.passed_over = skipped.into_inner().expect("not poisoned");
     summary.skipped = summary.passed_over.values().sum();
-    summary.warnings = warnings.into_inner();
+    summary.warnings = warnings.into_inner().expect("not poisoned");
     Ok(summary)
 }
 
