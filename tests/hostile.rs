@@ -450,6 +450,33 @@ fn a_jsonl_line_that_is_not_utf8_fails_alone_and_the_file_is_written() {
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 601);
 }
 
+#[test]
+fn a_batch_writes_every_output_format_whole() {
+    // The body moves into a batch's output unless something goes around it
+    // (a headline, front matter, an HTML document, comments).
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("in/www.example.org/ferry.html");
+    write(&page, page_with_two_urls());
+    for (args, ext, starts) in [
+        (&["--output", "html"][..], "html", "<!DOCTYPE html>"),
+        (&["--with-metadata"][..], "txt", "---\n"),
+        (&["--title"][..], "txt", "Ferry\n\n"),
+        (&[][..], "txt", "Harbor Plus"),
+    ] {
+        let out = tmp.path().join(format!("out-{ext}-{}", args.len()));
+        let input = tmp.path().join("in");
+        let out_s = out.to_str().unwrap().to_string();
+        let mut a = vec!["clean", input.to_str().unwrap(), "-o", &out_s, "-q"];
+        a.extend_from_slice(args);
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let got =
+            std::fs::read_to_string(out.join(format!("www.example.org/ferry.{ext}"))).unwrap();
+        assert!(got.starts_with(starts), "{args:?}: {got}");
+        assert!(got.contains(P2), "{args:?}: {got}");
+    }
+}
+
 /// Keeps the compiler quiet about helpers only some tests use.
 #[allow(dead_code)]
 fn unused(dir: &Path) -> Output {

@@ -543,10 +543,14 @@ impl Cleaner {
     /// [`Cleaner::render`] of a page no longer needed: the body moves into
     /// the result when nothing goes above it (no copy of a huge page).
     pub fn render_owned(&self, cleaned: Cleaned) -> String {
-        match self.config.output {
-            OutputFormat::Json => self.render(&cleaned),
-            _ if cleaned.title.is_some() && self.config.title_on_top => self.render(&cleaned),
-            _ => cleaned.text,
+        let body_alone = self.config.output == OutputFormat::Text
+            && !(cleaned.title.is_some() && self.config.title_on_top)
+            && !(cleaned.metadata.is_some() && self.config.metadata)
+            && cleaned.comments.is_none();
+        if body_alone {
+            cleaned.text
+        } else {
+            self.render(&cleaned)
         }
     }
 
