@@ -65,9 +65,10 @@ pub fn uncompressed_name(path: &Path) -> std::path::PathBuf {
     }
 }
 
-/// Largest decompressed size of one input file: a cap against compression
-/// bombs. Anything larger is that file's failure.
-pub const MAX_DECOMPRESSED: u64 = 1 << 30;
+/// Largest size of one page, decompressed, unless `--max-page-bytes` says
+/// otherwise: a cap against compression bombs and runaway files, read as a
+/// stream (a bomb stops at the cap), so a batch holds at most jobs × cap.
+pub const MAX_PAGE_BYTES: u64 = 256 << 20;
 
 /// A reader over a file that decompresses `.gz` and `.zst` on the fly.
 pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead + Send>, InputError> {
@@ -88,16 +89,28 @@ pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead + Send>, InputError>
     })
 }
 
-/// Reads a whole file, decompressing it, up to [`MAX_DECOMPRESSED`] bytes.
+/// Reads a whole file, decompressing it, up to [`MAX_PAGE_BYTES`] bytes.
 pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
-    read_capped(path, MAX_DECOMPRESSED)
+    read_capped(path, MAX_PAGE_BYTES)
 }
 
 /// Reads a whole file, decompressing it, up to `cap` bytes: more is that
 /// file's failure (a compression bomb stops at the cap, not at memory's end).
+/// An uncompressed file is read into a buffer of its size (no doubling).
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
+    if Compression::of(path) == Compression::None
+        && let Ok(meta) = std::fs::metadata(path)
+    {
+        if meta.len() > cap {
+            return Err(InputError::TooLarge {
+                path: path.to_path_buf(),
+                limit: cap,
+            });
+        }
+        bytes.reserve_exact(meta.len() as usize + 1);
+    }
     open(path)?
         .take(cap + 1)
         .read_to_end(&mut bytes)
@@ -161,8 +174,8 @@ pub enum InputError {
         /// What the decoder said.
         message: String,
     },
-    /// A file decompresses to more than the cap.
-    #[error("{path}: decompresses to more than {limit} bytes; refused")]
+    /// A page is larger than the cap (decompressed).
+    #[error("{path}: more than {limit} bytes (--max-page-bytes); refused")]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -177,6 +190,41 @@ pub enum InputError {
         /// Offset of the first invalid byte.
         offset: usize,
     },
+    /// The file starts with a UTF-16 byte-order mark but is not UTF-16.
+    #[error("{path}: not valid UTF-16 text (it starts with a UTF-16 byte-order mark)")]
+    NotUtf16 {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl InputError {
+    /// The file or directory the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            InputError::Io { path, .. }
+            | InputError::Walk { path, .. }
+            | InputError::Binary { path, .. }
+            | InputError::Decompress { path, .. }
+            | InputError::TooLarge { path, .. }
+            | InputError::NotUtf8 { path, .. }
+            | InputError::NotUtf16 { path } => path,
+        }
+    }
+}
+
+/// What a walk of the inputs found besides pages.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The pages, in walk order.
+    pub files: Vec<InputFile>,
+    /// Directories and files that could not be read.
+    pub errors: Vec<InputError>,
+    /// Symbolic links passed over (links are followed only when asked).
+    pub links_skipped: usize,
+    /// Directories passed over: the output directory, or one holding a
+    /// `failures.jsonl` written by a run of ours (an output tree).
+    pub excluded: Vec<PathBuf>,
 }
 
 /// Expands inputs (files and directories, walked recursively in name order)
@@ -184,13 +232,42 @@ pub enum InputError {
 /// loops are reported, not followed. Walk errors are returned beside the pages
 /// found, so one unreadable folder does not stop a batch.
 pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<InputError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let w = walk(inputs, follow_links, None);
+    (w.files, w.errors)
+}
+
+/// Whether a directory holds a `failures.jsonl` that a run of ours wrote
+/// (its first line a `{"path", "reason"}` object): an output tree.
+fn holds_our_failures(dir: &Path) -> bool {
+    use std::io::{BufRead, Read};
+    let Ok(f) = std::fs::File::open(dir.join("failures.jsonl")) else {
+        return false;
+    };
+    let mut first = String::new();
+    if std::io::BufReader::new(f.take(64 << 10))
+        .read_line(&mut first)
+        .is_err()
+    {
+        return false;
+    }
+    matches!(
+        serde_json::from_str::<serde_json::Value>(&first),
+        Ok(serde_json::Value::Object(o)) if o.len() == 2 && o.contains_key("path") && o.contains_key("reason")
+    )
+}
+
+/// Like [`collect`], and also: passes over `out_dir` (when it lies inside
+/// an input) and any directory holding a `failures.jsonl` of ours, so a
+/// second run never cleans the first run's outputs; counts the symbolic
+/// links it does not follow.
+pub fn walk(inputs: &[PathBuf], follow_links: bool, out_dir: Option<&Path>) -> Walked {
+    let mut w = Walked::default();
+    let out_id = out_dir.and_then(file_id);
     for input in inputs {
         let meta = match std::fs::metadata(input) {
             Ok(m) => m,
             Err(source) => {
-                errors.push(InputError::Io {
+                w.errors.push(InputError::Io {
                     path: input.clone(),
                     source,
                 });
@@ -212,15 +289,29 @@ pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<I
                     .map(PathBuf::from)
                     .unwrap_or_else(|| input.clone())
             };
-            files.push(InputFile {
+            w.files.push(InputFile {
                 path: input.clone(),
                 rel,
             });
             continue;
         }
+        let mut excluded = Vec::new();
         let walk = WalkDir::new(input)
             .follow_links(follow_links)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                // An input named on the command line is walked whatever it is.
+                if !e.file_type().is_dir() || e.depth() == 0 {
+                    return true;
+                }
+                let ours = out_id.is_some() && file_id(e.path()) == out_id;
+                if ours || holds_our_failures(e.path()) {
+                    excluded.push(e.path().to_path_buf());
+                    return false;
+                }
+                true
+            });
         for entry in walk {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -229,13 +320,14 @@ pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<I
                         .strip_prefix(input)
                         .unwrap_or(e.path())
                         .to_path_buf();
-                    files.push(InputFile {
+                    w.files.push(InputFile {
                         path: e.path().to_path_buf(),
                         rel,
                     });
                 }
+                Ok(e) if e.path_is_symlink() && !follow_links => w.links_skipped += 1,
                 Ok(_) => {}
-                Err(e) => errors.push(InputError::Walk {
+                Err(e) => w.errors.push(InputError::Walk {
                     path: e
                         .path()
                         .map(Path::to_path_buf)
@@ -244,25 +336,64 @@ pub fn collect(inputs: &[PathBuf], follow_links: bool) -> (Vec<InputFile>, Vec<I
                 }),
             }
         }
+        w.excluded.extend(excluded);
     }
-    (files, errors)
+    w
 }
 
-/// Checks that bytes are a text dump and returns them as text.
+/// A file's identity (device and inode), to know a directory again under
+/// another name.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        let c = std::fs::canonicalize(path).ok()?;
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        c.hash(&mut h);
+        Some((0, h.finish()))
+    }
+}
+
+/// Checks that bytes are a text dump and returns them as text. A UTF-16
+/// dump with a byte-order mark is decoded (a UTF-8 one loses its mark);
+/// anything else must be UTF-8 without NUL bytes.
 pub fn text_of(path: &Path, bytes: &[u8]) -> Result<String, InputError> {
+    text_of_owned(path, bytes.to_vec())
+}
+
+/// [`text_of`] without a copy of a UTF-8 page.
+pub fn text_of_owned(path: &Path, mut bytes: Vec<u8>) -> Result<String, InputError> {
+    match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((enc, len)) if enc != encoding_rs::UTF_8 => {
+            return enc
+                .decode_without_bom_handling_and_without_replacement(&bytes[len..])
+                .map(|s| s.into_owned())
+                .ok_or_else(|| InputError::NotUtf16 {
+                    path: path.to_path_buf(),
+                });
+        }
+        Some((_, len)) => {
+            bytes.drain(..len);
+        }
+        None => {}
+    }
     if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
         return Err(InputError::Binary {
             path: path.to_path_buf(),
             offset,
         });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(InputError::NotUtf8 {
-            path: path.to_path_buf(),
-            offset: e.valid_up_to(),
-        }),
-    }
+    String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 #[cfg(test)]
@@ -295,6 +426,23 @@ mod tests {
     }
 
     #[test]
+    fn utf16_dumps_with_a_bom_are_decoded() {
+        let text = "Die Fähre fährt ab Mai stündlich.\n";
+        let mut le = vec![0xff, 0xfe];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(text_of(Path::new("a.txt"), &le).unwrap(), text);
+        let mut be = vec![0xfe, 0xff];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(text_of(Path::new("b.txt"), &be).unwrap(), text);
+        let mut utf8 = b"\xef\xbb\xbf".to_vec();
+        utf8.extend_from_slice(text.as_bytes());
+        assert_eq!(text_of(Path::new("c.txt"), &utf8).unwrap(), text);
+        // A lone surrogate is not UTF-16.
+        let e = text_of(Path::new("d.txt"), &[0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]).unwrap_err();
+        assert!(e.to_string().contains("not valid UTF-16"), "{e}");
+    }
+
+    #[test]
     fn a_compression_bomb_stops_at_the_cap() {
         use std::io::Write;
         let tmp = tempfile::tempdir().unwrap();
@@ -306,7 +454,7 @@ mod tests {
         std::fs::write(&path, packed).unwrap();
         let e = read_capped(&path, 1 << 20).unwrap_err().to_string();
         assert!(
-            e.ends_with("bomb.txt.gz: decompresses to more than 1048576 bytes; refused"),
+            e.ends_with("bomb.txt.gz: more than 1048576 bytes (--max-page-bytes); refused"),
             "{e}"
         );
         assert_eq!(read_capped(&path, 16 << 20).unwrap().len(), 8 << 20);

@@ -26,6 +26,9 @@ pub struct JsonlConfig {
     /// Field holding a text dump (used when there is no HTML field); also the
     /// field the clean text is written to.
     pub text_field: String,
+    /// Field holding the page's content type (`text/html; charset=…`):
+    /// the transport charset of its HTML (see [`crate::charset`]).
+    pub content_type_field: String,
     /// The site of every record (`--site`), instead of its URL's host.
     pub site: Option<Site>,
     /// Add `removed`: blocks removed per category.
@@ -43,6 +46,7 @@ impl Default for JsonlConfig {
             url_field: "url".into(),
             html_field: "html".into(),
             text_field: "text".into(),
+            content_type_field: "content_type".into(),
             site: None,
             stats: false,
             window: 1024,
@@ -54,12 +58,37 @@ impl Default for JsonlConfig {
 /// A record that could not be cleaned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordFailure {
-    /// 1-based line in the input.
+    /// 1-based line in the input (JSONL), or record number (WARC, ARC).
     pub line: usize,
+    /// Byte offset in the input file where the line or record starts (for
+    /// a compressed WARC, the offset of its gzip member).
+    pub offset: u64,
     /// The record's id, when it had one.
     pub id: Option<String>,
     /// Why.
     pub reason: String,
+}
+
+impl RecordFailure {
+    /// The failure as printed after the file name: `:LINE (id ID): line at
+    /// byte OFFSET: reason` for JSONL, `#N (id ID): record at byte OFFSET:
+    /// reason` for archives.
+    pub fn locate(&self, archive: bool) -> String {
+        let id = self
+            .id
+            .as_ref()
+            .map(|i| format!(" (id {i})"))
+            .unwrap_or_default();
+        let (at, what) = if archive {
+            ("#", "record")
+        } else {
+            (":", "line")
+        };
+        format!(
+            "{at}{}{id}: {what} at byte {}: {}",
+            self.line, self.offset, self.reason
+        )
+    }
 }
 
 /// Figures for a JSONL run.
@@ -75,26 +104,86 @@ pub struct JsonlSummary {
     pub failures: Vec<RecordFailure>,
     /// Records passed over (WARC: not HTML responses).
     pub skipped: usize,
+    /// Records passed over, by reason (`request`, `status 404`, `not
+    /// HTML`, …): they add up to `skipped`.
+    pub passed_over: std::collections::BTreeMap<String, usize>,
+    /// Records read, but leniently (WARC: a sloppy archiver's block ends).
+    pub warnings: Vec<RecordFailure>,
 }
 
 /// Cleans every record of `input` into `output`. Stops only on an I/O error
-/// (reading the input, writing the output); a bad record is a failure in the
-/// summary.
+/// writing the output; a bad record (not JSON, not UTF-8, no page field) is
+/// a failure in the summary, and so is an input that cannot be read to its
+/// end (a truncated `.gz`): the records before it are kept.
 pub fn run(
     cleaner: &Cleaner,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     output: &mut impl Write,
     config: &JsonlConfig,
 ) -> std::io::Result<JsonlSummary> {
-    let lines = input
-        .lines()
-        .enumerate()
-        .map(|(i, line)| line.map(|l| (i + 1, l)))
-        .filter(|r| r.as_ref().map_or(true, |(_, l)| !l.trim().is_empty()))
-        .map(|r| r.map(Ok));
-    run_ordered(lines, output, config, |(line, text): (usize, String)| {
-        clean_record(cleaner, line, &text, config)
+    let lines = Lines {
+        input,
+        line: 0,
+        offset: 0,
+        done: false,
+    };
+    run_ordered(lines.map(Ok), output, config, |l: Line| {
+        clean_record(cleaner, l, config)
     })
+}
+
+/// One line of a JSONL input, as bytes: a line that is not UTF-8 is that
+/// record's failure, not the file's.
+struct Line {
+    number: usize,
+    offset: u64,
+    bytes: Vec<u8>,
+}
+
+/// The non-blank lines of an input; a read error ends it with a failure.
+struct Lines<R> {
+    input: R,
+    line: usize,
+    offset: u64,
+    done: bool,
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<Line, RecordFailure>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let mut bytes = Vec::new();
+            let start = self.offset;
+            match self.input.read_until(b'\n', &mut bytes) {
+                Ok(0) => self.done = true,
+                Ok(n) => {
+                    self.line += 1;
+                    self.offset += n as u64;
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(Ok(Line {
+                        number: self.line,
+                        offset: start,
+                        bytes,
+                    }));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // What was read of the broken line is lost with it.
+                    self.done = true;
+                    return Some(Err(RecordFailure {
+                        line: self.line + 1,
+                        offset: start,
+                        id: None,
+                        reason: format!("input cannot be read further: {e}"),
+                    }));
+                }
+            }
+        }
+        None
+    }
 }
 
 /// One cleaned record: its JSON line, page bytes in, text bytes out.
@@ -105,7 +194,7 @@ pub(crate) type Cleaned = (String, u64, u64);
 /// in input order. An item that is already a failure (it could not be read)
 /// is reported in its place. Stops only on an I/O error.
 pub(crate) fn run_ordered<T: Send>(
-    items: impl Iterator<Item = std::io::Result<Result<T, RecordFailure>>>,
+    items: impl Iterator<Item = std::io::Result<Result<T, RecordFailure>>> + Send,
     output: &mut impl Write,
     config: &JsonlConfig,
     clean: impl Fn(T) -> Result<Cleaned, RecordFailure> + Sync,
@@ -115,35 +204,59 @@ pub(crate) fn run_ordered<T: Send>(
         .num_threads(config.jobs.max(1))
         .build()
         .map_err(std::io::Error::other)?;
-    let mut items = items.peekable();
-    while items.peek().is_some() {
-        let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(config.window.max(1));
-        for item in items.by_ref() {
-            window.push(item?);
-            if window.len() >= config.window.max(1) {
-                break;
-            }
-        }
-        let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
-            window
-                .into_par_iter()
-                .map(|item| item.and_then(&clean))
-                .collect()
-        });
-        for r in results {
-            match r {
-                Ok((json, bytes_in, bytes_out)) => {
-                    output.write_all(json.as_bytes())?;
-                    output.write_all(b"\n")?;
-                    summary.records += 1;
-                    summary.bytes_in += bytes_in;
-                    summary.bytes_out += bytes_out;
+    let size = config.window.max(1);
+    // The next window is read (and, for an archive, decompressed) on a
+    // thread of its own while the workers clean this one: reading a
+    // `.warc.gz` is serial, and would otherwise leave the workers idle.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<_>>>(1);
+        scope.spawn(move || {
+            let mut items = items.peekable();
+            while items.peek().is_some() {
+                let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
+                for item in items.by_ref() {
+                    match item {
+                        Ok(item) => window.push(item),
+                        Err(e) => {
+                            // What was read before the error is written first.
+                            let _ = tx.send(Ok(window));
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                    if window.len() >= size {
+                        break;
+                    }
                 }
-                Err(f) => summary.failures.push(f),
+                // The receiver is gone: the output failed; stop reading.
+                if tx.send(Ok(window)).is_err() {
+                    return;
+                }
+            }
+        });
+        for window in rx {
+            let window = window?;
+            let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
+                window
+                    .into_par_iter()
+                    .map(|item| item.and_then(&clean))
+                    .collect()
+            });
+            for r in results {
+                match r {
+                    Ok((json, bytes_in, bytes_out)) => {
+                        output.write_all(json.as_bytes())?;
+                        output.write_all(b"\n")?;
+                        summary.records += 1;
+                        summary.bytes_in += bytes_in;
+                        summary.bytes_out += bytes_out;
+                    }
+                    Err(f) => summary.failures.push(f),
+                }
             }
         }
-    }
-    output.flush()?;
+        output.flush()
+    })?;
     Ok(summary)
 }
 
@@ -193,11 +306,25 @@ pub(crate) fn insert_output(
 
 fn clean_record(
     cleaner: &Cleaner,
-    line: usize,
-    text: &str,
+    line: Line,
     config: &JsonlConfig,
 ) -> Result<(String, u64, u64), RecordFailure> {
-    let fail = |id: Option<String>, reason: String| RecordFailure { line, id, reason };
+    let fail = |id: Option<String>, reason: String| RecordFailure {
+        line: line.number,
+        offset: line.offset,
+        id,
+        reason,
+    };
+    let text = std::str::from_utf8(&line.bytes).map_err(|e| {
+        fail(
+            None,
+            format!(
+                "invalid UTF-8 at byte {}",
+                line.offset + e.valid_up_to() as u64
+            ),
+        )
+    })?;
+    let text = text.trim_end_matches(['\n', '\r']);
     let value: Value =
         serde_json::from_str(text).map_err(|e| fail(None, format!("not JSON: {e}")))?;
     let Value::Object(mut record) = value else {
@@ -220,10 +347,15 @@ fn clean_record(
         record.get(&config.html_field),
         record.get(&config.text_field),
     ) {
-        (Some(Value::String(html)), _) => (
-            cleaner.clean_html_at(html.as_bytes(), site.as_ref(), page_url),
-            html.len(),
-        ),
+        (Some(Value::String(html)), _) => {
+            let content_type = record
+                .get(&config.content_type_field)
+                .and_then(Value::as_str);
+            (
+                cleaner.clean_http(html.as_bytes(), site.as_ref(), page_url, content_type),
+                html.len(),
+            )
+        }
         (_, Some(Value::String(t))) => (cleaner.clean_text_at(t, site.as_ref(), page_url), t.len()),
         _ => {
             return Err(fail(
@@ -297,5 +429,36 @@ mod tests {
             .collect();
         assert_eq!(failed, vec![(2, None), (5, Some("c")), (6, None)]);
         assert!(summary.failures[0].reason.starts_with("not JSON"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_fails_alone() {
+        let good = |i: usize| {
+            serde_json::json!({"id": i, "text": format!("{PARA} Number {i}.\n")}).to_string()
+        };
+        let mut input = Vec::new();
+        for i in 0..600 {
+            input.extend_from_slice(good(i).as_bytes());
+            input.push(b'\n');
+        }
+        let bad_at = input.len();
+        input.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"caf\xe9\"}\n");
+        input.extend_from_slice(good(600).as_bytes());
+        input.push(b'\n');
+        let mut out = Vec::new();
+        let summary = run(&cleaner(), &input[..], &mut out, &JsonlConfig::default()).unwrap();
+        assert_eq!(summary.records, 601);
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 601);
+        assert_eq!(summary.failures.len(), 1);
+        let f = &summary.failures[0];
+        assert_eq!((f.line, f.offset), (601, bad_at as u64));
+        assert_eq!(f.reason, format!("invalid UTF-8 at byte {}", bad_at + 29));
+        assert_eq!(
+            f.locate(false),
+            format!(
+                ":601: line at byte {bad_at}: invalid UTF-8 at byte {}",
+                bad_at + 29
+            )
+        );
     }
 }

@@ -53,7 +53,10 @@ impl Learner {
     /// own URL wins over a guess, as when it is cleaned).
     pub fn add(&mut self, cleaner: &Cleaner, page: &InputPage) {
         let (rendered, site) = match &page.body {
-            Body::Html(bytes) => cleaner.render_html(bytes, page.site.as_ref()),
+            Body::Html(bytes) => {
+                let p = cleaner.render_html(bytes, page.site.as_ref());
+                (p.rendered, p.site)
+            }
             Body::Text(_) => (Default::default(), page.site.clone()),
         };
         let doc = match &page.body {

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod charset;
 pub mod clean;
 pub mod document;
 pub mod eval;

@@ -183,6 +183,11 @@ struct CleanArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     follow_links: bool,
+    /// Largest page, decompressed, in bytes (suffixes K, M, G: powers of
+    /// 1024); a larger one is that page's failure. Memory stays within
+    /// jobs × this.
+    #[arg(long, default_value = "256M", value_parser = parse_size, value_name = "BYTES")]
+    max_page_bytes: u64,
     /// Print no summary and no progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -224,6 +229,14 @@ struct CleanArgs {
     /// JSONL: field holding a text dump, and the field the clean text goes to.
     #[arg(long, default_value = "text")]
     text_field: String,
+    /// JSONL: field holding the page's content type (its charset decides
+    /// how HTML is read when the page is not valid UTF-8).
+    #[arg(long, default_value = "content_type")]
+    content_type_field: String,
+    /// WARC/ARC: the HTTP statuses to clean (`2xx`, `200-399`, `404`, `all`,
+    /// comma-separated); other responses are counted as passed over.
+    #[arg(long, default_value = "2xx", value_name = "LIST")]
+    status: String,
     /// JSONL and WARC: add `removed`, blocks removed per category, to each record.
     #[arg(long)]
     stats: bool,
@@ -297,6 +310,23 @@ impl From<FormatArg> for Format {
             FormatArg::Html => Format::Html,
         }
     }
+}
+
+/// A size in bytes: a number, optionally followed by K, M or G (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mul) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M') => (&t[..t.len() - 1], 1 << 20),
+        Some('G') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mul))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{s:?} is not a size (a number of bytes, or with K, M or G)"))
 }
 
 /// A usage or configuration error: exit code 2.
@@ -411,7 +441,14 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         };
         return emit(&args.output, cleaner.render(&cleaned).as_bytes());
     }
-    let (files, walk_errors) = input::collect(&args.inputs, args.follow_links);
+    if let Some(out) = &args.output
+        && out.exists()
+        && !out.is_dir()
+    {
+        return Err(Usage(format!("-o: not a directory: {}", out.display())).into());
+    }
+    let walked = input::walk(&args.inputs, args.follow_links, args.output.as_deref());
+    let (files, walk_errors) = (walked.files, walked.errors);
     let Some(out_dir) = args.output else {
         let single = args.inputs.len() == 1 && files.len() == 1 && !args.inputs[0].is_dir();
         if !walk_errors.is_empty() && files.is_empty() {
@@ -424,8 +461,10 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             ))
             .into());
         }
-        let (cleaned, _) = pipeline::clean_file(&cleaner, &files[0].path, format, site)?;
-        return emit(&None, cleaner.render(&cleaned).as_bytes());
+        let page = pipeline::read_page_capped(&files[0].path, format, site, args.max_page_bytes)?;
+        let cleaned = pipeline::clean_page(&cleaner, &page);
+        drop(page);
+        return emit(&None, cleaner.render_owned(cleaned).as_bytes());
     };
     let jobs = args
         .jobs
@@ -440,7 +479,21 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         jobs,
         resume: args.resume,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        max_page_bytes: args.max_page_bytes,
     };
+    for dir in &walked.excluded {
+        eprintln!(
+            "note: {} passed over: it is an output tree (the output directory, or one holding a failures.jsonl of a run)",
+            dir.display()
+        );
+    }
+    let stale = boilerstrip::output::remove_stale_temps(&config.out_dir);
+    if stale > 0 && !args.quiet {
+        eprintln!(
+            "note: removed {stale} temporary file(s) an interrupted run left in {}",
+            config.out_dir.display()
+        );
+    }
     let summary = if args.learn {
         let learn = pipeline::LearnConfig {
             min_share: args.learn_share,
@@ -450,28 +503,30 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     } else {
         pipeline::run(&cleaner, &files, &config)
     };
-    for e in &walk_errors {
-        eprintln!("failed: {e}");
-    }
+    // Inputs that could not be read or walked are failures like any page.
+    let mut summary = summary;
+    summary.links_skipped = walked.links_skipped;
+    let mut all_failures: Vec<pipeline::Failure> = walk_errors
+        .iter()
+        .map(|e| pipeline::Failure {
+            path: e.path().to_path_buf(),
+            reason: e.to_string(),
+        })
+        .collect();
+    all_failures.extend(summary.failures);
+    summary.failures = all_failures;
     for f in &summary.failures {
         eprintln!("failed: {}", f.reason);
     }
-    let mut all_failures = summary.failures.clone();
-    all_failures.extend(walk_errors.iter().map(|e| pipeline::Failure {
-        path: PathBuf::new(),
-        reason: e.to_string(),
-    }));
-    pipeline::write_failures(&config.out_dir, &all_failures)?;
+    pipeline::write_failures(&config.out_dir, &summary.failures)?;
     if !args.quiet {
         eprintln!("{}", summary.report());
     }
-    Ok(
-        if (summary.failures.is_empty() && walk_errors.is_empty()) || args.allow_failures {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        },
-    )
+    Ok(if summary.failures.is_empty() || args.allow_failures {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn emit(output: &Option<PathBuf>, bytes: &[u8]) -> Result<ExitCode> {
@@ -674,15 +729,19 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let format = args.rules.format.map(Format::from);
     let page = pipeline::read_page(&args.page, format, args.rules.site.as_ref())?;
     let rendered;
-    let (doc, site) = match &page.body {
-        pipeline::Body::Text(text) => (Document::from_text(text), page.site.clone()),
+    let (doc, cleaned) = match &page.body {
+        pipeline::Body::Text(text) => {
+            let doc = Document::from_text(text);
+            let cleaned = cleaner.clean_document(&doc, page.site.as_ref());
+            (doc, cleaned)
+        }
         pipeline::Body::Html(bytes) => {
-            let (r, site) = cleaner.render_html(bytes, page.site.as_ref());
-            rendered = r;
-            (Document::from_rendered(&rendered), site)
+            rendered = cleaner.render_html(bytes, page.site.as_ref());
+            let doc = Document::from_rendered(&rendered.rendered);
+            let cleaned = cleaner.clean_rendered(&doc, &rendered);
+            (doc, cleaned)
         }
     };
-    let cleaned = cleaner.clean_document(&doc, site.as_ref());
     let colour = !args.json && std::io::stdout().is_terminal();
     let (red, green, dim, reset) = if colour {
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
@@ -692,7 +751,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let mut removals = cleaned.removals.iter().peekable();
     let mut out = std::io::stdout().lock();
     // First the page's site and where it came from, then its blocks.
-    let (host, source) = match &site {
+    let (host, source) = match &cleaned.site {
         Some(s) => (Some(s.host()), Some(s.source().name())),
         None => (None, None),
     };
@@ -820,6 +879,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         url_field: args.url_field.clone(),
         html_field: args.html_field.clone(),
         text_field: args.text_field.clone(),
+        content_type_field: args.content_type_field.clone(),
         site: args.rules.site.clone(),
         stats: args.stats,
         window: 256 * jobs,
@@ -840,11 +900,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-            Some(
-                tempfile::Builder::new()
-                    .prefix(".boilerstrip-")
-                    .tempfile_in(dir)?,
-            )
+            Some(boilerstrip::output::temp_builder().tempfile_in(dir)?)
         }
         None => None,
     };
@@ -853,30 +909,47 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
+    let statuses = boilerstrip::warc::Statuses::parse(&args.status).map_err(Usage)?;
     let started = Instant::now();
-    let (mut records, mut failures, mut bytes_in, mut skipped) = (0usize, 0usize, 0u64, 0usize);
+    let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
+    let mut passed_over: std::collections::BTreeMap<String, usize> = Default::default();
     for input in &args.inputs {
         let name = input.display().to_string();
-        let reader: Box<dyn std::io::BufRead + Send> = if input == Path::new("-") {
-            Box::new(std::io::BufReader::new(std::io::stdin()))
+        // An archive's gzip members are read one by one by the WARC reader
+        // (it resynchronises after a broken one), so it gets the raw bytes.
+        let opened: Result<Box<dyn std::io::BufRead + Send>, String> = if input == Path::new("-") {
+            Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+        } else if args.warc && input::Compression::of(input) == input::Compression::Gzip {
+            std::fs::File::open(input)
+                .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::BufRead + Send>)
+                .map_err(|e| format!("{name}: {e}"))
         } else {
-            input::open(input)?
+            input::open(input).map_err(|e| e.to_string())
+        };
+        let reader = match opened {
+            Ok(r) => r,
+            Err(e) => {
+                // One unreadable input does not stop the others.
+                eprintln!("failed: {e}");
+                failures += 1;
+                continue;
+            }
         };
         let summary = if args.warc {
-            boilerstrip::warc::run(cleaner, reader, &mut out, &config)
+            boilerstrip::warc::run(cleaner, reader, &mut out, &config, &statuses)
         } else {
             boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
         }
         .with_context(|| name.clone())?;
-        for f in &summary.failures {
-            let id =
-                f.id.as_ref()
-                    .map(|i| format!(" (id {i})"))
-                    .unwrap_or_default();
-            let at = if args.warc { "#" } else { ":" };
-            eprintln!("failed: {name}{at}{}{id}: {}", f.line, f.reason);
+        for w in &summary.warnings {
+            eprintln!("warning: {name}{}", w.locate(args.warc));
         }
-        skipped += summary.skipped;
+        for f in &summary.failures {
+            eprintln!("failed: {name}{}", f.locate(args.warc));
+        }
+        for (why, n) in &summary.passed_over {
+            *passed_over.entry(why.clone()).or_default() += n;
+        }
         records += summary.records;
         failures += summary.failures.len();
         bytes_in += summary.bytes_in;
@@ -890,8 +963,18 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
+        let skipped: usize = passed_over.values().sum();
+        let why: Vec<String> = passed_over
+            .iter()
+            .map(|(w, n)| format!("{n} {w}"))
+            .collect();
         eprintln!(
-            "{records} record(s) cleaned, {failures} failed, {skipped} passed over (not HTML responses); {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            "{records} record(s) cleaned, {failures} failed, {skipped} passed over{}; {bytes_in} bytes of pages; {secs:.2}s, {:.1} MB/s",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join(", "))
+            },
             bytes_in as f64 / 1e6 / secs.max(1e-9)
         );
     }

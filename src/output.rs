@@ -69,6 +69,48 @@ fn same_file(input: &Path, output: &Path) -> bool {
     }
 }
 
+/// The prefix and suffix of our temporary files: `.boilerstrip-XXXXXX.tmp`.
+const TEMP_PREFIX: &str = ".boilerstrip-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A builder of our temporary files. They are created with mode 0666 less
+/// the umask, as `cp` creates files (tempfile's default is 0600, which the
+/// rename would carry over to every output).
+pub fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
+}
+
+/// Whether a file name is one of our temporary files.
+fn is_our_temp(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|mid| mid.len() == 6 && mid.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Removes the temporary files of our naming left in an output tree by a
+/// run that was killed: they are never complete outputs (an output is
+/// renamed into place whole). Returns how many were removed. (A second run
+/// writing into the same tree at the same time would lose its files in
+/// progress: one run per output tree.)
+pub fn remove_stale_temps(out_dir: &Path) -> usize {
+    if !out_dir.is_dir() {
+        return 0;
+    }
+    walkdir::WalkDir::new(out_dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name().to_str().is_some_and(is_our_temp))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// Writes `bytes` to `path` atomically (temporary file, then rename), creating
 /// parent directories. Refuses to replace `input`.
 pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(), OutputError> {
@@ -88,11 +130,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], input: Option<&Path>) -> Result<(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".boilerstrip-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut tmp = temp_builder().tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
@@ -108,6 +146,18 @@ mod tests {
         assert_eq!(p, PathBuf::from("out/a/b/page.txt"));
         assert!(output_path(Path::new("out"), Path::new("../x.txt"), "txt").is_err());
         assert!(output_path(Path::new("out"), Path::new("/etc/passwd"), "txt").is_err());
+    }
+
+    #[test]
+    fn temp_names_are_told_apart() {
+        assert!(is_our_temp(".boilerstrip-a1B2c3.tmp"));
+        assert!(!is_our_temp(".boilerstrip-a1B2c3.txt"));
+        assert!(!is_our_temp("boilerstrip-a1B2c3.tmp"));
+        assert!(!is_our_temp(".boilerstrip-notes.tmp.txt"));
+        let b = temp_builder();
+        let tmp = tempfile::tempdir().unwrap();
+        let f = b.tempfile_in(tmp.path()).unwrap();
+        assert!(is_our_temp(f.path().file_name().unwrap().to_str().unwrap()));
     }
 
     #[test]

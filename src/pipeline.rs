@@ -7,7 +7,7 @@
 //! bytes. A page that fails is reported and the batch goes on.
 
 use crate::clean::Cleaner;
-use crate::input::{Format, InputError, InputFile, text_of};
+use crate::input::{Format, InputError, InputFile, text_of_owned};
 use crate::output::{OutputError, output_path, write_atomic};
 use crate::rules::Category;
 use crate::site::Site;
@@ -32,6 +32,8 @@ pub struct BatchConfig {
     pub resume: bool,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+    /// Largest page, decompressed (bytes): a larger one is its failure.
+    pub max_page_bytes: u64,
 }
 
 /// A page that could not be cleaned.
@@ -60,6 +62,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Pages that failed, in input order.
     pub failures: Vec<Failure>,
+    /// Symbolic links the walk did not follow.
+    pub links_skipped: usize,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -100,6 +104,12 @@ impl Summary {
             s.push_str(&format!(
                 "\n{} page(s) skipped: output already written (--resume)",
                 self.skipped
+            ));
+        }
+        if self.links_skipped > 0 {
+            s.push_str(&format!(
+                "\n{} symbolic link(s) not followed (--follow-links follows them)",
+                self.links_skipped
             ));
         }
         if self.fallbacks > 0 {
@@ -150,11 +160,21 @@ pub fn read_page(
     format: Option<Format>,
     site: Option<&Site>,
 ) -> Result<InputPage, InputError> {
-    let bytes = crate::input::read(path)?;
+    read_page_capped(path, format, site, crate::input::MAX_PAGE_BYTES)
+}
+
+/// [`read_page`] with a cap on the page's size.
+pub fn read_page_capped(
+    path: &Path,
+    format: Option<Format>,
+    site: Option<&Site>,
+    cap: u64,
+) -> Result<InputPage, InputError> {
+    let bytes = crate::input::read_capped(path, cap)?;
     let len = bytes.len() as u64;
     let body = match format.unwrap_or_else(|| Format::from_path(path)) {
         Format::Html => Body::Html(bytes),
-        Format::Text => Body::Text(text_of(path, &bytes)?),
+        Format::Text => Body::Text(text_of_owned(path, bytes)?),
     };
     Ok(InputPage {
         body,
@@ -330,6 +350,7 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
         fallbacks: tally.fallbacks,
         skipped: tally.skipped,
         failures: failures.into_iter().map(|(_, f)| f).collect(),
+        links_skipped: 0,
         elapsed: start.elapsed(),
     }
 }
@@ -341,20 +362,32 @@ fn clean_one(
     config: &BatchConfig,
     t: &mut Tally,
 ) -> Result<(), String> {
-    let (cleaned, bytes_in) = clean_file(cleaner, &f.path, config.format, config.site.as_ref())
-        .map_err(|e| PageError::from(e).to_string())?;
-    let rendered = cleaner.render(&cleaned);
+    let page = read_page_capped(
+        &f.path,
+        config.format,
+        config.site.as_ref(),
+        config.max_page_bytes,
+    )
+    .map_err(|e| PageError::from(e).to_string())?;
+    let cleaned = clean_page(cleaner, &page);
+    let bytes_in = page.bytes;
+    drop(page);
+    let mut removed = [0u64; Category::ALL.len()];
+    for r in &cleaned.removals {
+        if let Some(k) = Category::ALL.iter().position(|c| *c == r.category) {
+            removed[k] += 1;
+        }
+    }
+    let fallback = cleaned.fallback;
+    // The clean text moves into the output: a huge page is not copied again.
+    let rendered = cleaner.render_owned(cleaned);
     write_atomic(out, rendered.as_bytes(), Some(&f.path))
         .map_err(|e| PageError::from(e).to_string())?;
     t.pages = 1;
     t.bytes_in = bytes_in;
     t.bytes_out = rendered.len() as u64;
-    t.fallbacks = cleaned.fallback as usize;
-    for r in &cleaned.removals {
-        if let Some(k) = Category::ALL.iter().position(|c| *c == r.category) {
-            t.removed[k] += 1;
-        }
-    }
+    t.fallbacks = fallback as usize;
+    t.removed = removed;
     Ok(())
 }
 
@@ -425,7 +458,12 @@ pub fn run_learning(
     for (site, group) in groups {
         let mut learner = crate::learn::Learner::default();
         for f in &group {
-            if let Ok(page) = read_page(&f.path, config.format, config.site.as_ref()) {
+            if let Ok(page) = read_page_capped(
+                &f.path,
+                config.format,
+                config.site.as_ref(),
+                config.max_page_bytes,
+            ) {
                 learner.add(cleaner, &page);
             }
         }

@@ -457,7 +457,7 @@ fn jsonl_filter_keeps_order_and_reports_bad_records() {
         input.as_bytes(),
     );
     assert_eq!(o.status.code(), Some(1), "a record failed");
-    assert_stderr_has(&o, "failed: -:51: not JSON");
+    assert_stderr_has(&o, "failed: -:51: line at byte 8080: not JSON");
     assert_stderr_has(&o, "51 record(s) cleaned, 1 failed");
     let records: Vec<serde_json::Value> = String::from_utf8(o.stdout)
         .unwrap()
@@ -935,7 +935,7 @@ fn allow_failures_exits_0_but_still_reports() {
         b"not json\n",
     );
     assert_eq!(o.status.code(), Some(0));
-    assert_stderr_has(&o, "failed: -:1: not JSON");
+    assert_stderr_has(&o, "failed: -:1: line at byte 0: not JSON");
 }
 
 /// Runs the binary in `dir` (pages named relative to it, so only the path

@@ -1,4 +1,4 @@
-//! Any bytes as a JSONL stream and as a WARC stream: every record is cleaned
+//! Any bytes as a JSONL stream and as a WARC or ARC stream (plain or gzip): every record is cleaned
 //! or reported, never a panic.
 #![no_main]
 use boilerstrip::clean::{Cleaner, Config};
@@ -14,5 +14,6 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     let _ = boilerstrip::jsonl::run(&CLEANER, data, &mut out, &config);
     out.clear();
-    let _ = boilerstrip::warc::run(&CLEANER, data, &mut out, &config);
+    let all = boilerstrip::warc::Statuses::parse("all").unwrap();
+    let _ = boilerstrip::warc::run(&CLEANER, data, &mut out, &config, &all);
 });

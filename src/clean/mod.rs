@@ -26,7 +26,7 @@ use crate::document::html::{self, Rendered};
 use crate::document::metadata::Metadata;
 use crate::document::rich::RichOptions;
 use crate::document::{Block, Document};
-use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleSet};
+use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleRef, RuleSet};
 use crate::site::Site;
 use std::sync::Arc;
 
@@ -180,6 +180,18 @@ impl Default for Config {
     }
 }
 
+/// An HTML page rendered for cleaning: its lines, its site, and the rule
+/// set whose selectors marked them (see [`Cleaner::render_html`]).
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    /// The rendered lines and metadata.
+    pub rendered: Rendered,
+    /// The page's site (see [`Site::choose`]).
+    pub site: Option<Site>,
+    /// The rule set the page was rendered with.
+    pub rules: Arc<RuleSet>,
+}
+
 /// Cleans pages with one rule book; cheap to share across threads.
 #[derive(Debug, Clone)]
 pub struct Cleaner {
@@ -190,8 +202,8 @@ pub struct Cleaner {
 /// What removed a block.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemovedBy {
-    /// A rule: its index in [`Cleaned::rules`].
-    Rule(usize),
+    /// A rule, with a handle of the set it came from.
+    Rule(RuleRef),
     /// A detector, with a score that says how sure it was (its meaning is the
     /// detector's: documented on each).
     Detector {
@@ -286,8 +298,8 @@ impl Cleaned {
     /// `rule-id (file:line)` or `detector name (score)` for a removal.
     pub fn describe(&self, r: &Removal) -> String {
         match &r.by {
-            RemovedBy::Rule(i) => {
-                let rule = &self.rules.rules()[*i];
+            RemovedBy::Rule(r) => {
+                let rule = r.rule();
                 format!("{} ({})", rule.id, rule.origin)
             }
             RemovedBy::Detector { name, score } => format!("{name} (score {score:.2})"),
@@ -299,8 +311,8 @@ impl Cleaned {
     pub fn removal_json(&self, r: &Removal) -> serde_json::Value {
         let mut v = serde_json::json!({"line": r.line, "category": r.category.name(), "text": self.text_of(r)});
         match &r.by {
-            RemovedBy::Rule(i) => {
-                let rule = &self.rules.rules()[*i];
+            RemovedBy::Rule(r) => {
+                let rule = r.rule();
                 v["rule"] = rule.id.clone().into();
                 v["origin"] = rule.origin.to_string().into();
             }
@@ -322,9 +334,9 @@ impl Cleaned {
     }
 
     /// The rule id or detector name of a removal.
-    pub fn reason_id(&self, r: &Removal) -> &str {
+    pub fn reason_id<'r>(&self, r: &'r Removal) -> &'r str {
         match &r.by {
-            RemovedBy::Rule(i) => &self.rules.rules()[*i].id,
+            RemovedBy::Rule(r) => &r.rule().id,
             RemovedBy::Detector { name, .. } => name,
         }
     }
@@ -431,30 +443,34 @@ impl Cleaner {
         self.config.metadata || self.config.output == OutputFormat::Json
     }
 
-    /// Renders an HTML page with the selector rules of its site; returns the
-    /// rendered page and the site: `site` when it wins over the page's own
-    /// URL (`--site`, a record's URL), else the one the page names
-    /// (canonical, `og:url`, `<base>`), else `site` (a guess from the path).
-    /// See [`Site::choose`].
-    pub fn render_html(&self, bytes: &[u8], site: Option<&Site>) -> (Rendered, Option<Site>) {
-        let (rendered, site, _) = self.render_page(bytes, site, None);
-        (rendered, site)
+    /// Renders an HTML page with the selector rules of its site; the site
+    /// is `site` when it wins over the page's own URL (`--site`, a record's
+    /// URL), else the one the page names (canonical, `og:url`, `<base>`),
+    /// else `site` (a guess from the path): see [`Site::choose`]. The
+    /// rendered page keeps the rule set its selectors came from, and is
+    /// cleaned with that same set ([`Cleaner::clean_rendered`]).
+    pub fn render_html(&self, bytes: &[u8], site: Option<&Site>) -> RenderedPage {
+        self.render_page(bytes, site, None, None).0
     }
 
     /// Renders a page once for everything asked of it: its lines, their
     /// formatting for Markdown and HTML output (links resolved against the
     /// page's base: `<base href>`, else `page_url`, else its canonical URL
-    /// or `og:url`), and its metadata when asked for.
+    /// or `og:url`), and its metadata when asked for. `content_type` is the
+    /// transport's (an HTTP or record `Content-Type`: see
+    /// [`crate::charset`]).
     fn render_page(
         &self,
         bytes: &[u8],
         site: Option<&Site>,
         page_url: Option<&str>,
-    ) -> (Rendered, Option<Site>, Option<Metadata>) {
-        let html = html::decode(bytes);
+        content_type: Option<&str>,
+    ) -> (RenderedPage, Option<Metadata>) {
+        let tld = site.and_then(|s| s.host().rsplit('.').next());
+        let html = crate::charset::decode(bytes, content_type, tld);
         let doc = html::parse(&html);
         let site = Site::choose(site, || Site::of_page(&doc));
-        let rules = self.book.for_site(site.as_ref().map(Site::host));
+        let rules = Arc::clone(self.book.for_site(site.as_ref().map(Site::host)));
         let options = html::RenderOptions {
             rich: self.config.output.is_rich().then_some(RichOptions {
                 links: self.config.links,
@@ -468,7 +484,14 @@ impl Cleaner {
         let meta = self
             .wants_metadata()
             .then(|| crate::document::metadata::of_page(&html, &doc));
-        (rendered, site, meta)
+        (
+            RenderedPage {
+                rendered,
+                site,
+                rules,
+            },
+            meta,
+        )
     }
 
     /// Cleans an HTML page: the body text, with the page's title, URL and
@@ -486,12 +509,24 @@ impl Cleaner {
         site: Option<&Site>,
         page_url: Option<&str>,
     ) -> Cleaned {
-        let (rendered, site, meta) = self.render_page(bytes, site, page_url);
-        let doc = Document::from_rendered(&rendered);
-        let mut cleaned = self.clean_document(&doc, site.as_ref());
-        cleaned.title = rendered.title;
-        cleaned.url = rendered.url;
-        cleaned.lang = rendered.lang;
+        self.clean_http(bytes, site, page_url, None)
+    }
+
+    /// [`Cleaner::clean_html_at`] for a page that came with a transport
+    /// charset (an HTTP or record `Content-Type`).
+    pub fn clean_http(
+        &self,
+        bytes: &[u8],
+        site: Option<&Site>,
+        page_url: Option<&str>,
+        content_type: Option<&str>,
+    ) -> Cleaned {
+        let (page, meta) = self.render_page(bytes, site, page_url, content_type);
+        let doc = Document::from_rendered(&page.rendered);
+        let mut cleaned = self.clean_rendered(&doc, &page);
+        cleaned.title = page.rendered.title;
+        cleaned.url = page.rendered.url;
+        cleaned.lang = page.rendered.lang;
         if let Some(mut meta) = meta {
             // What the page declares first; then the byline and date lines
             // the cleaner took out of the body.
@@ -503,6 +538,20 @@ impl Cleaner {
             cleaned.metadata = Some(Box::new(meta));
         }
         cleaned
+    }
+
+    /// [`Cleaner::render`] of a page no longer needed: the body moves into
+    /// the result when nothing goes above it (no copy of a huge page).
+    pub fn render_owned(&self, cleaned: Cleaned) -> String {
+        let body_alone = self.config.output == OutputFormat::Text
+            && !(cleaned.title.is_some() && self.config.title_on_top)
+            && !(cleaned.metadata.is_some() && self.config.metadata)
+            && cleaned.comments.is_none();
+        if body_alone {
+            cleaned.text
+        } else {
+            self.render(&cleaned)
+        }
     }
 
     /// The text to write for a cleaned page: the body, under the headline when
@@ -598,10 +647,31 @@ impl Cleaner {
         }
     }
 
-    /// Cleans a document: a named list of passes over its blocks, each
-    /// deciding some blocks and recording why.
+    /// Cleans a document with the rules of `site`: a named list of passes
+    /// over its blocks, each deciding some blocks and recording why.
+    /// Selector rules apply only to a rendered page cleaned with
+    /// [`Cleaner::clean_rendered`]: the lines of a document name their
+    /// selector rules by index in the set that rendered it, and here no set
+    /// did.
     pub fn clean_document(&self, doc: &Document<'_>, site: Option<&Site>) -> Cleaned {
-        let rules = self.book.for_site(site.map(Site::host));
+        self.clean_with(doc, self.book.for_site(site.map(Site::host)), site, false)
+    }
+
+    /// Cleans `doc`, made from `page.rendered`, with the rule set that
+    /// rendered it (its selector rules included).
+    pub fn clean_rendered(&self, doc: &Document<'_>, page: &RenderedPage) -> Cleaned {
+        self.clean_with(doc, &page.rules, page.site.as_ref(), true)
+    }
+
+    /// Cleans a document with one rule set; `selected` says the blocks'
+    /// selector rules are indices in `rules`.
+    fn clean_with(
+        &self,
+        doc: &Document<'_>,
+        rules: &Arc<RuleSet>,
+        site: Option<&Site>,
+        selected: bool,
+    ) -> Cleaned {
         let blocks = &doc.blocks[..];
         let mut page = Page {
             blocks,
@@ -612,7 +682,7 @@ impl Cleaner {
         };
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
-        apply_rules(&mut page, doc.source);
+        apply_rules(&mut page, doc.source, selected);
         // 2. embedded posts. In HTML the post is its own element, and pages
         // keep its text as part of the story; the walk back over lines is
         // for text dumps.
@@ -781,7 +851,7 @@ const BYLINE_LOOKBACK: usize = 6;
 /// Matches every block against the rule set once and marks what the rules
 /// decide: selector rules first (HTML), then phrases and patterns; a keep
 /// rule protects its block from everything after.
-fn apply_rules(page: &mut Page<'_, '_>, source: &str) {
+fn apply_rules(page: &mut Page<'_, '_>, source: &str, selected: bool) {
     let rules = page.rules;
     let blocks = page.blocks;
     let texts: Vec<(&str, u32)> = blocks
@@ -790,7 +860,7 @@ fn apply_rules(page: &mut Page<'_, '_>, source: &str) {
         .collect();
     let matches = rules.match_page(source, &texts);
     for (i, (b, &m)) in blocks.iter().zip(&matches).enumerate() {
-        if let Some(rule) = b.html.and_then(|h| h.selected) {
+        if let Some(rule) = b.html.and_then(|h| h.selected).filter(|_| selected) {
             let r = &rules.rules()[rule];
             if r.action == Action::Keep {
                 page.marks[i] = Mark::Protected;
@@ -930,7 +1000,11 @@ fn finish(
                     span: start..removed_text.len(),
                     category,
                     by: match by {
-                        By::Rule(i) => RemovedBy::Rule(i),
+                        By::Rule(i) => RemovedBy::Rule(
+                            rules
+                                .rule_ref(i)
+                                .expect("a page's rule indices are its set's"),
+                        ),
                         By::Detector(name, score) => RemovedBy::Detector { name, score },
                     },
                 });

@@ -1,7 +1,6 @@
 //! HTML pages into the same blocks as text dumps.
 //!
-//! The page is decoded (byte-order mark, then `<meta charset>` or
-//! `http-equiv`, else UTF-8 with replacement characters: never an error),
+//! The page is decoded (see [`crate::charset`]: never an error),
 //! parsed once with html5ever (through `scraper`), and walked without recursion,
 //! so 50 000 nested `<div>`s cannot overflow the stack. Block-level elements
 //! start new lines; scripts, styles and other invisible elements are skipped;
@@ -85,37 +84,10 @@ pub struct LineInfo {
 /// 8–9 0.960, 10 0.964, 11–12 0.960–0.961, 16 0.957).
 pub const CONTAINER_DEPTH: usize = 10;
 
-/// Decodes page bytes: a byte-order mark wins, then a charset declared in the
-/// first 2 KiB (`<meta charset>` or `http-equiv` content), else UTF-8. Bytes
-/// that do not decode become U+FFFD.
+/// Decodes page bytes that came without a transport charset (a file): see
+/// [`crate::charset`] for the order (BOM, valid UTF-8, `<meta>`, detector).
 pub fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
-    }
-    let head = &bytes[..bytes.len().min(2048)];
-    let enc = declared_charset(head)
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-        .unwrap_or(encoding_rs::UTF_8);
-    enc.decode_without_bom_handling(bytes).0.into_owned()
-}
-
-/// The charset named in `charset=...` within the head bytes, if any.
-fn declared_charset(head: &[u8]) -> Option<String> {
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let at = memchr::memmem::find(&lower, b"charset=")? + b"charset=".len();
-    let rest = &lower[at..];
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        .unwrap_or(rest.len());
-    (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+    crate::charset::decode(bytes, None, None)
 }
 
 /// Appends a word as a reader sees it: soft hyphens (U+00AD, a hint where
@@ -865,7 +837,11 @@ mod tests {
         assert!(decode(equiv).contains("“quoted”"));
         let bom = b"\xef\xbb\xbf<p>na\xc3\xafve</p>";
         assert_eq!(decode(bom), "<p>naïve</p>");
-        assert!(decode(b"<p>bad \xff byte</p>").contains("bad \u{fffd} byte"));
+        // Undeclared and not UTF-8: the detector reads it (as windows-1252
+        // here), never a stream of U+FFFD; declared UTF-8 keeps U+FFFD.
+        assert!(decode(b"<p>bad \xff byte</p>").contains("bad \u{ff} byte"));
+        let declared = b"<head><meta charset=utf-8></head><p>bad \xff byte</p>";
+        assert!(decode(declared).contains("bad \u{fffd} byte"));
     }
 
     #[test]

@@ -77,14 +77,28 @@ struct RawRule {
 struct Locator<'a> {
     src: &'a str,
     name: &'a str,
+    /// Byte offset of the start of each line: a position is found by binary
+    /// search, so a file of 50 000 rules is not rescanned once per rule.
+    line_starts: Vec<usize>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(src: &'a str, name: &'a str) -> Locator<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1))
+            .collect();
+        Locator {
+            src,
+            name,
+            line_starts,
+        }
+    }
+
     fn at(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
-        let before = &self.src[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // The number of line starts at or before the offset is its line.
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line - 1];
         let col = self.src[line_start..offset].chars().count() + 1;
         (line, col)
     }
@@ -110,13 +124,71 @@ impl Locator<'_> {
     }
 }
 
+/// The most memory one rule's pattern may compile to (its automaton).
+pub(crate) const MAX_REGEX_BYTES: usize = 4 << 20;
+
+/// Checks that a pattern parses and compiles within [`MAX_REGEX_BYTES`],
+/// the way the rule set compiles it (see `set::pattern_regex`).
+fn check_regex(pattern: &str) -> Result<(), String> {
+    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let hir = regex_syntax::parse(pattern).map_err(|e| flat(e.to_string()))?;
+    super::set::pattern_regex(&hir)
+        .map(|_| ())
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => format!(
+                "the pattern compiles to more than {limit} bytes (the limit for one pattern); \
+             split it or use fewer repetitions of large classes"
+            ),
+            None => flat(e.to_string()),
+        })
+}
+
+/// What is wrong with a selector, in words: the parser's error kind (its
+/// own message for some kinds asks to report a bug).
+fn selector_problem(e: &scraper::error::SelectorErrorKind) -> &'static str {
+    use scraper::error::SelectorErrorKind as K;
+    use selectors::parser::SelectorParseErrorKind as S;
+    match e {
+        K::UnexpectedToken => "a character or token that cannot stand there",
+        K::EndOfLine => "it ends too early (an unclosed `[` or `(`, or nothing after `:` or `.`)",
+        K::InvalidAtRule | K::InvalidAtRuleBody | K::QualRuleInvalid => "not a selector",
+        K::TooManyNestedBlocks => "brackets nested too deeply",
+        K::ExpectedColonOnPseudoElement => "a pseudo-element is written with `::`",
+        K::ExpectedIdentityOnPseudoElement => "a name must follow `::`",
+        K::UnexpectedSelectorParseError(kind) => match kind {
+            S::EmptySelector => "an empty selector (nothing, or nothing between two commas)",
+            S::DanglingCombinator => "a combinator (`>`, `+`, `~`) with nothing after it",
+            S::NonCompoundSelector => "a simple selector (tag, `.class`, `#id`) is needed here",
+            S::NoQualifiedNameInAttributeSelector | S::InvalidQualNameInAttr => {
+                "`[...]` needs an attribute name"
+            }
+            S::UnexpectedTokenInAttributeSelector | S::ExpectedBarInAttr => {
+                "`[...]` holds something other than `name`, `name=value` or `name~=value` and the like"
+            }
+            S::BadValueInAttr => "the value in `[name=value]` must be a word or a quoted string",
+            S::NoIdentForPseudo => "a name must follow `:`",
+            S::UnsupportedPseudoClassOrElement => {
+                "a pseudo-class or pseudo-element this matcher does not know (structural ones such as `:first-child`, `:not()`, `:is()` work)"
+            }
+            S::ClassNeedsIdent => "a class name must follow `.`",
+            S::ExpectedNamespace | S::ExplicitNamespaceUnexpectedToken => {
+                "a namespace prefix (`ns|name`), which HTML selectors do not use"
+            }
+            S::UnexpectedIdent => "a name that cannot stand there",
+            S::PseudoElementExpectedColon => "a pseudo-element is written with `::`",
+            S::PseudoElementExpectedIdent => "a name must follow `::`",
+            _ => "a pseudo-element or pseudo-class used where it cannot be",
+        },
+    }
+}
+
 /// Parses and checks one rule file.
 ///
 /// `name` is how the file is named in messages and in each rule's origin.
 /// Every problem found is returned, not only the first; a TOML syntax error or
 /// an unknown key stops the reading of that file (the rest cannot be trusted).
 pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProblem>> {
-    let loc = Locator { src, name };
+    let loc = Locator::new(src, name);
     let raw: RawFile = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
@@ -223,9 +295,14 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         for sel in &r.selectors {
             match scraper::Selector::parse(sel.get_ref()) {
                 Ok(_) => selectors.push(sel.get_ref().clone()),
-                Err(e) => {
-                    problems.push(loc.problem(sel.span().start, format!("bad CSS selector: {e}")))
-                }
+                Err(e) => problems.push(loc.problem(
+                    sel.span().start,
+                    format!(
+                        "bad CSS selector {:?}: {}",
+                        sel.get_ref(),
+                        selector_problem(&e)
+                    ),
+                )),
             }
         }
         let mut phrases = Vec::with_capacity(r.phrases.len());
@@ -239,16 +316,9 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         }
         let mut regex = Vec::with_capacity(r.regex.len());
         for p in &r.regex {
-            match regex::RegexBuilder::new(p.get_ref())
-                .size_limit(4 << 20)
-                .build()
-            {
-                Ok(_) => regex.push(p.get_ref().clone()),
-                Err(e) => {
-                    let msg = e.to_string().replace('\n', " ");
-                    let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-                    problems.push(loc.problem(p.span().start, format!("bad regex: {msg}")))
-                }
+            match check_regex(p.get_ref()) {
+                Ok(()) => regex.push(p.get_ref().clone()),
+                Err(msg) => problems.push(loc.problem(p.span().start, format!("bad regex: {msg}"))),
             }
         }
         if problems.len() == before {
@@ -422,6 +492,33 @@ phrases = ["z"]
         );
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].starts_with("t.toml:4:24: bad CSS selector"), "{e:?}");
+    }
+
+    #[test]
+    fn a_bad_selector_says_what_is_wrong_in_words() {
+        // scraper's own message for these asks to report a bug.
+        for (sel, want) in [
+            (
+                "div > ",
+                "a combinator (`>`, `+`, `~`) with nothing after it",
+            ),
+            (
+                "p:hover-ish",
+                "a pseudo-class or pseudo-element this matcher does not know",
+            ),
+            ("div, , p", "an empty selector"),
+            (".", "it ends too early"),
+        ] {
+            let e = errors(&format!(
+                "[[rule]]\nid = \"x\"\ncategory = \"share\"\nselectors = [{sel:?}]\n"
+            ));
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(
+                e[0].starts_with(&format!("t.toml:4:14: bad CSS selector {sel:?}: {want}")),
+                "{e:?}"
+            );
+            assert!(!e[0].contains("report this"), "{e:?}");
+        }
     }
 
     #[test]

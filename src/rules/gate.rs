@@ -292,7 +292,10 @@ impl Gates {
                 )
                 .build_many_from_hir(&hirs)
                 .map_err(|e| e.to_string())?;
+            // Thousands of patterns need more than the default 2 MiB of
+            // cache: take the least that works rather than refusing them.
             DFA::builder()
+                .configure(DFA::config().skip_cache_capacity_check(true))
                 .build_from_nfa(nfa)
                 .map(Some)
                 .map_err(|e| e.to_string())

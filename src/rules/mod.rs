@@ -22,7 +22,7 @@ mod set;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
 pub use file::{RuleFile, SiteTest, parse_rule_file};
-pub use set::{RuleMatch, RuleSet};
+pub use set::{RuleMatch, RuleRef, RuleSet};
 
 use std::fmt;
 use std::path::PathBuf;
@@ -279,4 +279,15 @@ pub enum RulesError {
     /// One or more rule files are invalid; every problem is listed.
     #[error("{} problem(s) in rule files:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<RuleProblem>),
+    /// Every file was valid, but a rule set could not be built from them
+    /// (a resource limit of the automata).
+    #[error("cannot compile {set} ({count} rules): {message}")]
+    Compile {
+        /// Which set: the default rules, or a site's.
+        set: String,
+        /// How many rules it has.
+        count: usize,
+        /// The cause, with the limit it ran into.
+        message: String,
+    },
 }

@@ -4,7 +4,7 @@ use super::gate::{Gates, Side};
 use super::{Action, MatchMode, Rule};
 use crate::document::strip_bullet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
-use regex::Regex;
+use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
@@ -62,6 +62,11 @@ pub struct RuleSet {
     selectors: Vec<(scraper::Selector, u32)>,
 }
 
+/// Contains phrases up to this many are searched with a DFA, more with a
+/// compact NFA: a DFA is quicker to walk, but 100 000 phrases take 1 s and
+/// 450 MB to build one (the shipped rules have 31).
+const MAX_DFA_PHRASES: usize = 2_000;
+
 /// One compiled regex of a rule, with cheap tests that rule a block out
 /// before the regex runs.
 #[derive(Debug, Clone)]
@@ -78,6 +83,24 @@ struct Pattern {
     /// floating pattern with literals cannot match a page holding none of
     /// them (see [`RuleSet::floating_literals`]).
     has_literals: bool,
+}
+
+/// A rule's pattern compiled from its parsed form, for `is_match` alone: no
+/// capture groups (they are never read), so no one-pass DFA or backtracker
+/// is built for it. The `regex` crate's default builds them: 5 000 patterns
+/// with `\w` took 3 GB and 5 s that way.
+pub(crate) fn pattern_regex(hir: &Hir) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    use regex_automata::{meta, nfa::thompson::WhichCaptures};
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .which_captures(WhichCaptures::None)
+                .onepass(false)
+                .backtrack(false)
+                .nfa_size_limit(Some(super::file::MAX_REGEX_BYTES)),
+        )
+        .build_from_hir(hir)
+        .map_err(Box::new)
 }
 
 /// The bytes a match of a pattern can start with, when the pattern is
@@ -199,7 +222,43 @@ pub struct RuleMatch {
     pub action: Action,
 }
 
+/// A rule of a compiled set, with a handle of the set it belongs to: a
+/// removal names its rule this way, so it can never be looked up in
+/// another site's set (where the same index is another rule, or none).
+#[derive(Debug, Clone)]
+pub struct RuleRef {
+    set: Arc<RuleSet>,
+    index: usize,
+}
+
+impl RuleRef {
+    /// The rule.
+    pub fn rule(&self) -> &Rule {
+        &self.set.rules[self.index]
+    }
+
+    /// The set it belongs to.
+    pub fn set(&self) -> &Arc<RuleSet> {
+        &self.set
+    }
+}
+
+impl PartialEq for RuleRef {
+    fn eq(&self, other: &RuleRef) -> bool {
+        Arc::ptr_eq(&self.set, &other.set) && self.index == other.index
+    }
+}
+
 impl RuleSet {
+    /// The rule at `index` of this set, as a handle that keeps the set;
+    /// `None` when the set has no such rule.
+    pub fn rule_ref(self: &Arc<Self>, index: usize) -> Option<RuleRef> {
+        (index < self.rules.len()).then(|| RuleRef {
+            set: Arc::clone(self),
+            index,
+        })
+    }
+
     /// Compiles rules. Every phrase and regex has been checked when the file
     /// was read, so compiling fails only on resource limits.
     pub fn compile(rules: Vec<Rule>) -> Result<RuleSet, String> {
@@ -244,7 +303,7 @@ impl RuleSet {
                 let first_bytes = first_bytes(&hir);
                 let (side, literals) = super::gate::classify(&hir, first_bytes.as_deref());
                 regex.push(Pattern {
-                    re: Regex::new(re).map_err(|e| e.to_string())?,
+                    re: pattern_regex(&hir).map_err(|e| e.to_string())?,
                     rule: i,
                     max_words,
                     first_bytes,
@@ -347,7 +406,11 @@ impl RuleSet {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(Some(if body_pats.len() <= MAX_DFA_PHRASES {
+                        AhoCorasickKind::DFA
+                    } else {
+                        AhoCorasickKind::ContiguousNFA
+                    }))
                     .build(&lower)
                     .map_err(|e| e.to_string())?,
             )
@@ -478,8 +541,7 @@ impl RuleSet {
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         LOWER.with_borrow_mut(|lower| {
             lower.clear();
-            lower.extend_from_slice(page.as_bytes());
-            let mut appended = Vec::new();
+            let mut outside = Vec::new();
             for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
                 if words > self.body_max_words || s.is_empty() {
                     continue;
@@ -488,10 +550,21 @@ impl RuleSet {
                     let at = s.as_ptr() as usize - page_range.start as usize;
                     spans.push((at, at + s.len(), k));
                 } else {
-                    lower.push(b'\n');
-                    appended.push((lower.len(), lower.len() + s.len(), k));
-                    lower.extend_from_slice(s.as_bytes());
+                    outside.push(k);
                 }
+            }
+            if spans.is_empty() && outside.is_empty() {
+                // No block is short enough for a contains rule: no copy of
+                // the page (a 300 MB one-line page is one long block).
+                return;
+            }
+            lower.extend_from_slice(page.as_bytes());
+            let mut appended = Vec::with_capacity(outside.len());
+            for k in outside {
+                let s = stripped[k];
+                lower.push(b'\n');
+                appended.push((lower.len(), lower.len() + s.len(), k));
+                lower.extend_from_slice(s.as_bytes());
             }
             lower.make_ascii_lowercase();
             // Blocks of a page come in reading order, so this sort finds the
