@@ -62,8 +62,14 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
         // A sentence as a list item: body text a quarter of the time.
         0.5 * words
     } else if f.words >= 25 {
-        // Long but unfinished: body text cut short, or a long caption.
-        0.5 * words
+        // Long but unfinished: body text cut short, or a long caption; or a
+        // list flattened into one line (an archive's month menu, a tag
+        // cloud: "Mai 2019 (3) April 2019 (1) …"), which is not prose.
+        if bracket_dense(page.blocks[i].visible.as_ref()) {
+            0.0
+        } else {
+            0.5 * words
+        }
     } else if f.words < 4 {
         -SHORT_PENALTY * scale
     } else {
@@ -71,10 +77,31 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     }
 }
 
+/// Whether brackets, operators and semicolons make at least a 25th of the
+/// text: code, or a list of counts flattened into a line.
+fn bracket_dense(t: &str) -> bool {
+    if t.len() > DENSE_LINE_MAX_BYTES {
+        return false;
+    }
+    let symbols = t.bytes().filter(|b| b"(){}[]=;<>".contains(b)).count();
+    symbols >= 2 && symbols * 25 >= t.len()
+}
+
+/// Longest line (in bytes) looked through for brackets (a flattened menu
+/// runs to a few kilobytes; a page of one huge line is not read again
+/// for every look at its value).
+const DENSE_LINE_MAX_BYTES: usize = 20_000;
+/// Longest line (in bytes) taken for a line of code.
+const CODE_LINE_MAX_BYTES: usize = 200;
+
 /// A line of program code: brackets, operators and semicolons where prose
 /// has words, or a line that opens with a keyword of the common languages.
 fn looks_like_code(t: &str) -> bool {
-    let symbols = t.bytes().filter(|b| b"(){}[]=;<>".contains(b)).count();
+    // A line of code is short; a long line is never looked through.
+    if t.len() > CODE_LINE_MAX_BYTES {
+        return false;
+    }
+
     let opens = [
         "import ",
         "from ",
@@ -99,7 +126,7 @@ fn looks_like_code(t: &str) -> bool {
     ]
     .iter()
     .any(|k| t.starts_with(k));
-    (symbols >= 2 && symbols * 25 >= t.len()) || opens || t.ends_with(['{', ';', '}'])
+    bracket_dense(t) || opens || t.ends_with(['{', ';', '}'])
 }
 
 /// The article's blocks as a half-open range, or `None` when no block reads
@@ -392,7 +419,8 @@ fn join_related_runs(page: &mut Page<'_, '_>) {
         return;
     };
     let mass: f32 = kept.iter().map(|&i| values[i].max(0.0)).sum();
-    let vocab = super::teasers::distinct_words(page, &kept);
+    // The article's words, hashed only once a run is near enough to judge.
+    let mut vocab: Option<Vec<u64>> = None;
     for above in [true, false] {
         let (mut lo, mut hi) = if above { (0, first) } else { (last + 1, n) };
         for _ in 0..RELATED_RUN_TRIES {
@@ -409,7 +437,12 @@ fn join_related_runs(page: &mut Page<'_, '_>) {
             let own = super::teasers::distinct_words(page, &body);
             let shared = own
                 .iter()
-                .filter(|w| vocab.binary_search(w).is_ok())
+                .filter(|w| {
+                    vocab
+                        .get_or_insert_with(|| super::teasers::distinct_words(page, &kept))
+                        .binary_search(w)
+                        .is_ok()
+                })
                 .count();
             if own.len() >= RELATED_RUN_MIN_WORDS
                 && shared as f32 >= RELATED_RUN_SHARE * own.len() as f32
