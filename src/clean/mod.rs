@@ -376,6 +376,9 @@ pub(crate) struct Page<'d, 'a> {
     pub rules: &'d RuleSet,
     /// Which way the content detector leans.
     pub favor: Favor,
+    /// Each block's value as text alone (`region::text_values`), filled
+    /// once the rules have run.
+    pub text_values: Vec<f32>,
 }
 
 impl Page<'_, '_> {
@@ -679,10 +682,12 @@ impl Cleaner {
             matched: Vec::with_capacity(blocks.len()),
             rules: rules.as_ref(),
             favor: self.config.favor,
+            text_values: Vec::new(),
         };
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
         apply_rules(&mut page, doc.source, selected);
+        page.text_values = region::text_values(&page);
         // 2. embedded posts. In HTML the post is its own element, and pages
         // keep its text as part of the story; the walk back over lines is
         // for text dumps.

@@ -30,10 +30,20 @@ const RULE_PENALTY: f32 = 12.0;
 pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     let f = &page.blocks[i].features;
     match page.marks[i] {
-        Mark::Protected => return (f.words as f32).max(10.0),
-        Mark::Removed(Category::Outside, _) | Mark::Open => {}
-        Mark::Removed(..) => return -RULE_PENALTY,
+        Mark::Protected => (f.words as f32).max(10.0),
+        Mark::Removed(Category::Outside, _) | Mark::Open => page.text_values[i],
+        Mark::Removed(..) => -RULE_PENALTY,
     }
+}
+
+/// Each block's value as text alone, before any rule or detector decided
+/// it (see [`value`]); computed once per page.
+pub(crate) fn text_values(page: &Page<'_, '_>) -> Vec<f32> {
+    (0..page.blocks.len()).map(|i| text_value(page, i)).collect()
+}
+
+fn text_value(page: &Page<'_, '_>, i: usize) -> f32 {
+    let f = &page.blocks[i].features;
     let words = f.words as f32;
     let text = page.blocks[i].html.is_none();
     // In an HTML page, text that is mostly link text is navigation or teasers.
