@@ -39,7 +39,9 @@ pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
 /// Each block's value as text alone, before any rule or detector decided
 /// it (see [`value`]); computed once per page.
 pub(crate) fn text_values(page: &Page<'_, '_>) -> Vec<f32> {
-    (0..page.blocks.len()).map(|i| text_value(page, i)).collect()
+    (0..page.blocks.len())
+        .map(|i| text_value(page, i))
+        .collect()
 }
 
 fn text_value(page: &Page<'_, '_>, i: usize) -> f32 {
@@ -93,9 +95,20 @@ fn bracket_dense(t: &str) -> bool {
     if t.len() > DENSE_LINE_MAX_BYTES {
         return false;
     }
-    let symbols = t.bytes().filter(|b| b"(){}[]=;<>".contains(b)).count();
+    let symbols = t.bytes().filter(|&b| CODE_SYMBOL[b as usize]).count();
     symbols >= 2 && symbols * 25 >= t.len()
 }
+
+/// The bytes [`bracket_dense`] counts: `(){}[]=;<>`.
+static CODE_SYMBOL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 10 {
+        t[b"(){}[]=;<>"[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// Longest line (in bytes) looked through for brackets (a flattened menu
 /// runs to a few kilobytes; a page of one huge line is not read again
@@ -112,30 +125,34 @@ fn looks_like_code(t: &str) -> bool {
         return false;
     }
 
-    let opens = [
-        "import ",
-        "from ",
-        "def ",
-        "class ",
-        "return ",
-        "function ",
-        "var ",
-        "let ",
-        "const ",
-        "#include",
-        "public ",
-        "private ",
-        "if (",
-        "for (",
-        "while (",
-        "print(",
-        "console.",
-        "$ ",
-        ">>> ",
-        "@",
-    ]
-    .iter()
-    .any(|k| t.starts_with(k));
+    // Most lines start with a capital or a digit: the keywords need not be
+    // tried.
+    let lead = t.as_bytes().first().copied().unwrap_or(0);
+    let opens = b"ifdcrvlpw#$>@".contains(&lead)
+        && [
+            "import ",
+            "from ",
+            "def ",
+            "class ",
+            "return ",
+            "function ",
+            "var ",
+            "let ",
+            "const ",
+            "#include",
+            "public ",
+            "private ",
+            "if (",
+            "for (",
+            "while (",
+            "print(",
+            "console.",
+            "$ ",
+            ">>> ",
+            "@",
+        ]
+        .iter()
+        .any(|k| t.starts_with(k));
     bracket_dense(t) || opens || t.ends_with(['{', ';', '}'])
 }
 
