@@ -14,6 +14,7 @@
 //! what to remove from a page is the cleaner's job.
 
 mod book;
+mod factors;
 mod file;
 pub mod ftr;
 mod gate;

@@ -26,12 +26,13 @@ pub struct RuleSet {
     head_starts: Box<StartFilter>,
     /// Blocks with more words than this cannot match a line or prefix phrase.
     head_max_words: u32,
-    /// Contains phrases: matched anywhere, in lower-cased text.
-    body: Option<AhoCorasick>,
-    /// The longest word of each phrase in a SIMD searcher (where the CPU
-    /// has one) that finds the few blocks worth the full search.
-    body_gate: Option<aho_corasick::packed::Searcher>,
-    body_patterns: Vec<u32>,
+    /// Contains phrases, and the strings floating patterns need (see
+    /// [`super::factors`]), lower-cased, in one automaton run once over
+    /// the lower-cased page: case-sensitive, it steps through a byte at a
+    /// time on a table of its own, where a case-insensitive one needs twice
+    /// the states. What each of its strings stands for is in `targets`.
+    lowered: Option<AhoCorasick>,
+    targets: Vec<Target>,
     /// Blocks with more words than this cannot match a contains phrase.
     body_max_words: u32,
     /// Each pattern on its own: separate small automata with literal
@@ -56,6 +57,10 @@ pub struct RuleSet {
     end_words: Option<u32>,
     /// The floating patterns (indices in `regex`).
     floating: Vec<usize>,
+    /// How many floating patterns have a slot.
+    slots: usize,
+    /// Blocks with more words than this match no pattern with a slot.
+    factor_max_words: u32,
     /// Which selectors an element may match, by tag and attribute texts
     /// (see [`super::prefilter`]); then each selector with its rule.
     prefilter: super::prefilter::Prefilter,
@@ -83,6 +88,19 @@ struct Pattern {
     /// floating pattern with literals cannot match a page holding none of
     /// them (see [`RuleSet::floating_literals`]).
     has_literals: bool,
+    /// For a floating pattern with required strings (see
+    /// [`super::factors`]): its slot among them; it runs only on blocks
+    /// holding one.
+    slot: Option<u32>,
+}
+
+/// What a string of [`RuleSet::lowered`] stands for.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// A contains phrase of this rule.
+    Phrase(u32),
+    /// A string the floating pattern in this slot needs.
+    Factor(u32),
 }
 
 /// A rule's pattern compiled from its parsed form, for `is_match` alone: no
@@ -270,6 +288,8 @@ impl RuleSet {
         let mut hirs: Vec<Hir> = Vec::new();
         // The literals each pattern's gate looks for (see `gate::classify`).
         let mut gate_literals: Vec<Vec<Vec<u8>>> = Vec::new();
+        // The strings each floating pattern needs (see `factors`).
+        let mut factor_sets: Vec<Option<Vec<Vec<u8>>>> = Vec::new();
         let mut regex_max_words = 0u32;
         let (mut head_max_words, mut body_max_words) = (0u32, 0u32);
         for (i, rule) in rules.iter().enumerate() {
@@ -309,7 +329,12 @@ impl RuleSet {
                     first_bytes,
                     side,
                     has_literals: !literals.is_empty(),
+                    slot: None,
                 });
+                let need = (side == Side::Floating)
+                    .then(|| super::factors::required(&hir))
+                    .flatten();
+                factor_sets.push(need);
                 hirs.push(hir);
                 gate_literals.push(literals);
                 regex_max_words = regex_max_words.max(max_words);
@@ -327,9 +352,28 @@ impl RuleSet {
                 .iter()
                 .flat_map(|r| r.selectors.iter().map(String::as_str)),
         );
+        let mut factor_strings: Vec<Vec<u8>> = Vec::new();
+        let mut factor_owners = Vec::new();
+        let mut slots = 0u32;
+        let mut factor_max_words = 0u32;
+        for (p, need) in regex.iter_mut().zip(factor_sets) {
+            if let Some(need) = need {
+                p.slot = Some(slots);
+                factor_max_words = factor_max_words.max(p.max_words);
+                for s in need {
+                    factor_strings.push(s);
+                    factor_owners.push(slots);
+                }
+                slots += 1;
+            }
+        }
         let mut floating_literals = Vec::new();
         let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
         for (k, (p, literals)) in regex.iter().zip(gate_literals).enumerate() {
+            if p.slot.is_some() {
+                // Looked for block by block instead.
+                continue;
+            }
             for lit in literals {
                 match p.side {
                     Side::Wide => wide_literals.push((k, lit)),
@@ -400,34 +444,27 @@ impl RuleSet {
         // instead: case-sensitive, the automaton can skip ahead with its SIMD
         // prefilter, where a case-insensitive one steps through every byte.
         let lower: Vec<String> = body_pats.iter().map(|p| p.to_ascii_lowercase()).collect();
-        let body = if body_pats.is_empty() {
+        let mut targets: Vec<Target> = body_patterns.iter().map(|&r| Target::Phrase(r)).collect();
+        targets.extend(factor_owners.iter().map(|&slot| Target::Factor(slot)));
+        let strings: Vec<&[u8]> = lower
+            .iter()
+            .map(|p| p.as_bytes())
+            .chain(factor_strings.iter().map(Vec::as_slice))
+            .collect();
+        let lowered = if strings.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(if body_pats.len() <= MAX_DFA_PHRASES {
+                    .kind(Some(if strings.len() <= MAX_DFA_PHRASES {
                         AhoCorasickKind::DFA
                     } else {
                         AhoCorasickKind::ContiguousNFA
                     }))
-                    .build(&lower)
+                    .build(&strings)
                     .map_err(|e| e.to_string())?,
             )
-        };
-        // The gate looks for one word of each phrase, its longest: a phrase
-        // is in a block only if that word is, and long words are rare in
-        // text where short ones ("this", "use", "our") are everywhere.
-        let mut gate_words: Vec<&str> = lower.iter().map(|p| longest_word(p)).collect();
-        gate_words.sort_unstable();
-        gate_words.dedup();
-        let body_gate = if gate_words.is_empty() {
-            None
-        } else {
-            aho_corasick::packed::Config::new()
-                .builder()
-                .extend(&gate_words)
-                .build()
         };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
         let mut head_starts = Box::new(StartFilter::default());
@@ -441,9 +478,8 @@ impl RuleSet {
             head_max_len,
             head_starts,
             head_max_words,
-            body,
-            body_gate,
-            body_patterns,
+            lowered,
+            targets,
             body_max_words,
             regex,
             regex_max_words,
@@ -453,6 +489,8 @@ impl RuleSet {
             wide_words,
             end_words,
             floating,
+            slots: slots as usize,
+            factor_max_words,
             prefilter,
             selectors,
         })
@@ -483,9 +521,8 @@ impl RuleSet {
     pub fn match_page(&self, page: &str, blocks: &[(&str, u32)]) -> Vec<Option<RuleMatch>> {
         let stripped: Vec<&str> = blocks.iter().map(|&(t, _)| strip_bullet(t)).collect();
         let mut decisions = vec![Decision::default(); blocks.len()];
-        if let Some(ac) = &self.body {
-            self.match_contains(ac, page, blocks, &stripped, &mut decisions);
-        }
+        let mut holds = vec![false; blocks.len() * self.slots];
+        self.match_lowered(page, blocks, &stripped, &mut decisions, &mut holds);
         let mut caches = self.gates.as_ref().map(|g| g.caches());
         // Which floating patterns' literals the page holds.
         let mut on_page = PageLiterals {
@@ -507,7 +544,8 @@ impl RuleSet {
             if let (Some(gates), Some(caches)) = (&self.gates, caches.as_mut()) {
                 let in_page = page_range.contains(&s.as_ptr()) || s.is_empty();
                 let lits = in_page.then_some(&on_page);
-                self.match_patterns(gates, caches, s, words, lits, &mut decisions[k]);
+                let holds = &holds[k * self.slots..(k + 1) * self.slots];
+                self.match_patterns(gates, caches, (s, words), lits, holds, &mut decisions[k]);
             }
         }
         decisions
@@ -521,29 +559,36 @@ impl RuleSet {
             .collect()
     }
 
-    /// Contains phrases: the page is lower-cased whole and searched in one
-    /// pass, with the blocks that do not borrow from it (Markdown taken out,
-    /// wrapped lines joined) appended, a line each. Case-sensitive on a long
-    /// haystack, the automaton skips ahead with its SIMD prefilter instead of
-    /// stepping through every byte of every block; only the blocks where it
-    /// finds a phrase get the full, overlapping search.
-    fn match_contains(
+    /// Contains phrases and the strings floating patterns need: the page
+    /// is lower-cased whole, with the blocks that do not borrow from it
+    /// (Markdown taken out, wrapped lines joined) appended, a line each,
+    /// and searched in one pass; each match is taken to the block around
+    /// it.
+    ///
+    /// Marks in `holds` (a row of [`RuleSet::slots`] per block) which
+    /// floating patterns each block may match.
+    fn match_lowered(
         &self,
-        ac: &AhoCorasick,
         page: &str,
         blocks: &[(&str, u32)],
         stripped: &[&str],
         decisions: &mut [Decision],
+        holds: &mut [bool],
     ) {
+        let Some(ac) = &self.lowered else {
+            return;
+        };
+        let max_words = self.body_max_words.max(self.factor_max_words);
         let page_range = page.as_bytes().as_ptr_range();
         // (start, end) in the buffer of each block's stripped text, for the
-        // blocks short enough for a contains rule; in buffer order.
+        // blocks short enough for a contains rule or a floating pattern; in
+        // buffer order.
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
         LOWER.with_borrow_mut(|lower| {
             lower.clear();
             let mut outside = Vec::new();
             for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
-                if words > self.body_max_words || s.is_empty() {
+                if words > max_words || s.is_empty() {
                     continue;
                 }
                 if page_range.contains(&s.as_ptr()) {
@@ -554,11 +599,20 @@ impl RuleSet {
                 }
             }
             if spans.is_empty() && outside.is_empty() {
-                // No block is short enough for a contains rule: no copy of
-                // the page (a 300 MB one-line page is one long block).
+                // No block is short enough for these rules: no copy of the
+                // page (a 300 MB one-line page is one long block).
                 return;
             }
-            lower.extend_from_slice(page.as_bytes());
+            // Only the part of the page the spans cover.
+            let (from, to) = spans
+                .iter()
+                .fold((usize::MAX, 0), |(a, b), &(s, e, _)| (a.min(s), b.max(e)));
+            let from = from.min(to);
+            lower.extend_from_slice(&page.as_bytes()[from..to]);
+            for span in &mut spans {
+                span.0 -= from;
+                span.1 -= from;
+            }
             let mut appended = Vec::with_capacity(outside.len());
             for k in outside {
                 let s = stripped[k];
@@ -571,44 +625,44 @@ impl RuleSet {
             // spans sorted; a caller's blocks may come in any order.
             spans.extend(appended);
             spans.sort_unstable_by_key(|&(start, _, _)| start);
-            // A gate's hit is taken to the one block around it: blocks
-            // sharing text (a caller may pass a line twice) are searched
-            // one by one instead.
-            let disjoint = spans.windows(2).all(|w| w[0].1 <= w[1].0);
-            let mut check = |(start, end, k): (usize, usize, usize)| {
-                let s = stripped[k];
-                for m in ac.find_overlapping_iter(&lower[start..end]) {
-                    // Lower-casing ASCII keeps every byte where it was.
-                    let (from, to) = (m.start(), m.end());
-                    if word_edge_before(s, from) && word_edge_after(s, to) {
-                        let rule = self.body_patterns[m.pattern().as_usize()];
-                        decisions[k].add(&self.rules, rule, blocks[k].1);
-                    }
-                }
-            };
-            match &self.body_gate {
-                // Only the blocks where the gate finds a phrase get the full,
-                // overlapping search.
-                Some(gate) if disjoint => {
-                    let mut next = 0;
-                    while next < lower.len() {
-                        let Some(m) =
-                            gate.find_in(&lower[..], aho_corasick::Span::from(next..lower.len()))
-                        else {
-                            break;
-                        };
-                        let i = spans.partition_point(|&(st, _, _)| st <= m.start());
-                        match i.checked_sub(1).map(|i| spans[i]) {
-                            Some(span) if m.start() < span.1 => {
-                                check(span);
-                                next = span.1;
-                            }
-                            // Outside every block searched.
-                            _ => next = m.start() + 1,
+            let mut hit = |k: usize, m: aho_corasick::Match| {
+                let words = blocks[k].1;
+                match self.targets[m.pattern().as_usize()] {
+                    Target::Phrase(rule) => {
+                        // Lower-casing ASCII keeps every byte where it was.
+                        let s = stripped[k];
+                        if words <= self.body_max_words
+                            && word_edge_before(s, m.start())
+                            && word_edge_after(s, m.end())
+                        {
+                            decisions[k].add(&self.rules, rule, words);
                         }
                     }
+                    Target::Factor(slot) => holds[k * self.slots + slot as usize] = true,
                 }
-                _ => spans.iter().for_each(|&span| check(span)),
+            };
+            if spans.windows(2).all(|w| w[0].1 <= w[1].0) {
+                // One pass over the buffer; a match belongs to the block it
+                // lies in, if any.
+                for m in ac.find_overlapping_iter(&lower[..]) {
+                    let i = spans.partition_point(|&(st, _, _)| st <= m.start());
+                    if let Some(&(st, end, k)) = i.checked_sub(1).map(|i| &spans[i])
+                        && m.end() <= end
+                    {
+                        hit(
+                            k,
+                            aho_corasick::Match::new(m.pattern(), m.start() - st..m.end() - st),
+                        );
+                    }
+                }
+            } else {
+                // Blocks sharing text (a caller may pass a line twice): one
+                // by one.
+                for &(st, end, k) in &spans {
+                    for m in ac.find_overlapping_iter(&lower[st..end]) {
+                        hit(k, m);
+                    }
+                }
             }
         });
     }
@@ -654,14 +708,15 @@ impl RuleSet {
     }
 
     /// Regex patterns: each one behind its gate, which runs at most once
-    /// per block.
+    /// per block. `block` is the text and its words; `holds`, which
+    /// floating patterns' required strings it holds (by slot).
     fn match_patterns(
         &self,
         gates: &Gates,
         caches: &mut super::gate::Caches,
-        s: &str,
-        words: u32,
+        (s, words): (&str, u32),
         on_page: Option<&PageLiterals>,
+        holds: &[bool],
         d: &mut Decision,
     ) {
         if words > self.regex_max_words {
@@ -678,7 +733,11 @@ impl RuleSet {
         let end = self.end_words.is_some_and(|m| words <= m) && gates.may_match_end(caches, s);
         let may_float = |j: usize| {
             let p = &self.regex[j];
-            words <= p.max_words && (!p.has_literals || on_page.is_none_or(|l| l.floating[j]))
+            words <= p.max_words
+                && match p.slot {
+                    Some(slot) => holds[slot as usize],
+                    None => !p.has_literals || on_page.is_none_or(|l| l.floating[j]),
+                }
         };
         if !start && !wide && !end && !self.floating.iter().any(|&j| may_float(j)) {
             return;
@@ -769,14 +828,6 @@ impl RuleSet {
     }
 }
 
-/// The longest of the space-separated words of `phrase` (the last of
-/// equals), or the phrase if it has no space.
-fn longest_word(phrase: &str) -> &str {
-    phrase
-        .split(' ')
-        .fold("", |best, w| if w.len() >= best.len() { w } else { best })
-}
-
 /// A phrase written with a straight apostrophe also matches the typographic
 /// one, and the other way round.
 fn apostrophe_variants(phrase: &str) -> Vec<String> {
@@ -857,6 +908,172 @@ mod tests {
 
     fn set(src: &str) -> RuleSet {
         RuleSet::compile(parse_rule_file("t.toml", src).unwrap().rules).unwrap()
+    }
+
+    /// The decision of a plain reference matcher for the regex rules:
+    /// each pattern tried with `is_match` on every block, no gate, filter
+    /// or page search in the way.
+    fn reference(rules: &[Compiled], text: &str, words: u32) -> Option<usize> {
+        let s = strip_bullet(text);
+        let hits: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, (r, _))| r.max_words.is_none_or(|m| words <= m))
+            .filter(|(_, (_, res))| res.iter().any(|re| re.is_match(s)))
+            .map(|(i, _)| i)
+            .collect();
+        let first = |keep: bool| {
+            hits.iter()
+                .copied()
+                .find(|&i| (rules[i].0.action == Action::Keep) == keep)
+        };
+        first(true).or(first(false))
+    }
+
+    /// Pieces of blocks near what the shipped patterns look for (credits,
+    /// reading times, bylines, counts), and plain words, ASCII and not.
+    const PIECES: &[&str] = &[
+        "Foto:",
+        "foto",
+        "Photo",
+        "PHOTO:",
+        "Źródło:",
+        "źródło",
+        "Quelle:",
+        "Bild",
+        "Fot.",
+        "phot.",
+        "©",
+        "(c)",
+        "(C)",
+        "Pixabay",
+        "dpa",
+        "/",
+        "|",
+        "·",
+        "•",
+        "-",
+        "–",
+        ":",
+        ".",
+        ",",
+        "(",
+        ")",
+        "5",
+        "12",
+        "2024",
+        "min",
+        "Min.",
+        "minutes",
+        "read",
+        "Reading",
+        "Lesedauer",
+        "Lesezeit",
+        "ca.",
+        "czytania",
+        "de lecture",
+        "Share",
+        "share",
+        "Teilen",
+        "Kommentare",
+        "comments",
+        "Straße",
+        "ſource",
+        "\u{212a}",
+        "Äpfel",
+        "über",
+        "the",
+        "und",
+        "Der",
+        "article",
+        "by",
+        "Von",
+        "Anna",
+        "Müller",
+        "CC BY",
+        "cc-by",
+        "4.0",
+        "(n.d.)",
+        "Smith",
+        "et al.",
+        "words",
+        "Follow",
+        "us",
+        "on",
+        "Twitter",
+        "Facebook",
+        "Advertisement",
+        "Anzeige",
+        "Tags:",
+        "•",
+    ];
+
+    /// A rule with its patterns compiled by the `regex` crate.
+    type Compiled = (Rule, Vec<regex::Regex>);
+
+    /// The shipped regex rules alone (phrases and selectors taken out),
+    /// each with its patterns compiled by the `regex` crate, and their set.
+    static REGEX_RULES: std::sync::LazyLock<(Vec<Compiled>, RuleSet)> =
+        std::sync::LazyLock::new(|| {
+            let book = crate::rules::RuleBook::shipped().unwrap();
+            let rules: Vec<Rule> = book
+                .for_site(None)
+                .rules()
+                .iter()
+                .filter(|r| !r.regex.is_empty())
+                .map(|r| Rule {
+                    phrases: Vec::new(),
+                    selectors: Vec::new(),
+                    ..r.clone()
+                })
+                .collect();
+            let set = RuleSet::compile(rules.clone()).unwrap();
+            let compiled = rules
+                .into_iter()
+                .map(|r| {
+                    let res = r
+                        .regex
+                        .iter()
+                        .map(|p| regex::Regex::new(p).unwrap())
+                        .collect();
+                    (r, res)
+                })
+                .collect();
+            (compiled, set)
+        });
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(300))]
+        /// The shipped regex rules decide every block as the reference does,
+        /// whether the blocks are cut from the page or passed on their own.
+        #[test]
+        fn regex_rules_match_as_a_plain_matcher_does(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(PIECES), 1..10),
+                1..8,
+            ),
+            spaced in proptest::bool::ANY,
+        ) {
+            let (rules, set) = &*REGEX_RULES;
+            let sep = if spaced { " " } else { "" };
+            let texts: Vec<String> = lines.iter().map(|l| l.join(sep)).collect();
+            let page = texts.join("\n");
+            // The blocks as slices of the page.
+            let mut blocks = Vec::new();
+            let mut at = 0;
+            for t in &texts {
+                let words = t.split_whitespace().count() as u32;
+                blocks.push((&page[at..at + t.len()], words));
+                at += t.len() + 1;
+            }
+            let got = set.match_page(&page, &blocks);
+            let alone = set.match_page("", &blocks);
+            for (k, &(text, words)) in blocks.iter().enumerate() {
+                let want = reference(rules, text, words);
+                proptest::prop_assert_eq!(got[k].map(|m| m.index), want, "block {:?}", text);
+                proptest::prop_assert_eq!(alone[k].map(|m| m.index), want, "block {:?} alone", text);
+            }
+        }
     }
 
     fn ids(set: &RuleSet, text: &str) -> Option<String> {
