@@ -253,6 +253,9 @@ pub(crate) fn find_article(page: &mut Page<'_, '_>, is_html: bool, keep_title: b
     if is_html && fallback.is_none() {
         widen_thin_article(page);
     }
+    if fallback.is_none() {
+        keep_quantity_lists(page);
+    }
     // An HTML page's headline is metadata, not body text.
     if keep_title
         && !is_html
@@ -601,6 +604,80 @@ fn keep_lead(page: &mut Page<'_, '_>) {
     }
 }
 
+/// Fewest quantity lines (`200 g Zucker`, `* 1 tablespoon ground
+/// cinnamon`) of a list kept beside the article.
+const QUANTITY_LIST_MIN: usize = 4;
+/// Least share of quantity lines in such a list: ingredient lists put a
+/// name and its amount on lines of their own, or sub-headings (`Belag:`)
+/// between the amounts.
+const QUANTITY_LIST_SHARE: f32 = 0.5;
+/// Most lines of other kinds in a row inside such a list.
+const QUANTITY_LIST_BREAK: usize = 2;
+/// Most blocks between the list and the article's nearest kept block
+/// (headings, times, a nutrition box between the amounts and the steps).
+/// web-mixed HTML: 8 blocks +2 snippets, 12 +5, 16 no more; no snippet
+/// that must go came in at any of them.
+const QUANTITY_LIST_GAP: usize = 12;
+/// Most words of a line in such a list.
+const QUANTITY_LINE_MAX_WORDS: u32 = 15;
+
+/// A line that opens with an amount and a word: `2 Eier`, `1¼ teaspoon`,
+/// `50 ml Milch`, `400 gramów`; not a price (`19,99 €`), a time (`10:00`)
+/// or a bare number.
+fn quantity_line(t: &str) -> bool {
+    let t = crate::document::strip_bullet(t);
+    let is_amount = |c: char| c.is_ascii_digit() || matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔' | '⅛');
+    if !t.chars().next().is_some_and(is_amount) {
+        return false;
+    }
+    let rest =
+        t.trim_start_matches(|c: char| is_amount(c) || matches!(c, ',' | '.' | '/' | '-' | '–'));
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    rest.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// A recipe's ingredients are a list of amounts beside the steps, short
+/// lines the region leaves out: a run of at least [`QUANTITY_LIST_MIN`]
+/// quantity lines, at least [`QUANTITY_LIST_SHARE`] of the run, within
+/// [`QUANTITY_LIST_GAP`] blocks of the article, comes back (what a rule
+/// removed stays removed).
+fn keep_quantity_lists(page: &mut Page<'_, '_>) {
+    let n = page.blocks.len();
+    let kept =
+        |page: &Page<'_, '_>, i: usize| matches!(page.marks[i], Mark::Open | Mark::Protected);
+    let mut i = 0;
+    while i < n {
+        let short = |i: usize| page.blocks[i].features.words <= QUANTITY_LINE_MAX_WORDS;
+        if !(short(i) && quantity_line(&page.blocks[i].visible)) {
+            i += 1;
+            continue;
+        }
+        // The run: quantity lines with at most a few other short lines
+        // between them; it ends on a quantity line.
+        let (start, mut end, mut count) = (i, i + 1, 1);
+        let mut j = i + 1;
+        while j < n && j - end < QUANTITY_LIST_BREAK + 1 && short(j) {
+            if quantity_line(&page.blocks[j].visible) {
+                count += 1;
+                end = j + 1;
+            }
+            j += 1;
+        }
+        let share = count as f32 / (end - start) as f32;
+        let near = (start.saturating_sub(QUANTITY_LIST_GAP)..start)
+            .chain(end..(end + QUANTITY_LIST_GAP).min(n))
+            .any(|k| kept(page, k));
+        if count >= QUANTITY_LIST_MIN && share >= QUANTITY_LIST_SHARE && near {
+            for k in start..end {
+                if outside(page, k) {
+                    page.marks[k] = Mark::Open;
+                }
+            }
+        }
+        i = end;
+    }
+}
+
 /// Fewer words than this left of a page with body text is an emptied page.
 pub const EMPTIED_WORDS: u32 = 10;
 
@@ -865,7 +942,85 @@ static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_code;
+    use super::{looks_like_code, quantity_line};
+    use crate::clean::{Cleaner, Config};
+    use crate::rules::RuleBook;
+
+    #[test]
+    fn amounts_open_quantity_lines() {
+        for line in [
+            "200 g Zucker",
+            "* 1¼ teaspoon ground black pepper",
+            "½ cup milk",
+            "2-3 Eier (Größe M)",
+            "400 gramów",
+            "1,5 l Wasser",
+        ] {
+            assert!(quantity_line(line), "{line}");
+        }
+        for line in [
+            "19,99 € inkl. MwSt.",
+            "10:00 Uhr Einlass",
+            "2024",
+            "Zutaten",
+            "* 7",
+        ] {
+            assert!(!quantity_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_recipe_dump_keeps_its_ingredients_beside_the_steps() {
+        // A text dump of a recipe page: menu, the ingredient list, a box of
+        // times and nutrition, then the steps as paragraphs, then teasers.
+        let page = "\
+Home
+Rezepte
+Backen
+Login
+
+Apfelkuchen vom Blech
+
+Zutaten für 20 Stücke
+Für den Teig:
+250 g Butter
+200 g Zucker
+1 Pck. Vanillezucker
+4 Eier (Größe M)
+300 g Weizenmehl
+Für den Belag:
+1,5 kg säuerliche Äpfel
+2 EL Zitronensaft
+
+Zubereitungszeit 30 Minuten
+Backzeit 40 Minuten
+Nährwerte pro Stück
+Energie 250 kcal
+
+Die Butter mit dem Zucker und dem Vanillezucker in einer Schüssel cremig rühren, dann die Eier nacheinander unterrühren.
+Das Mehl unterheben, den Teig auf einem gefetteten Backblech verstreichen und die Äpfel in Spalten darauf verteilen.
+Den Kuchen im vorgeheizten Ofen bei 180 Grad etwa vierzig Minuten backen, bis er goldbraun ist, und auf dem Blech abkühlen lassen.
+
+Das könnte Sie auch interessieren
+Zwetschgenkuchen
+Käsekuchen
+Impressum
+Datenschutz
+";
+        let c =
+            Cleaner::new(RuleBook::shipped().unwrap(), Config::default()).clean_text(page, None);
+        for want in [
+            "250 g Butter",
+            "Für den Belag:",
+            "2 EL Zitronensaft",
+            "Die Butter mit dem Zucker",
+        ] {
+            assert!(c.text.contains(want), "{want:?} missing:\n{}", c.text);
+        }
+        for unwanted in ["Login", "Käsekuchen", "Impressum"] {
+            assert!(!c.text.contains(unwanted), "{unwanted:?} kept:\n{}", c.text);
+        }
+    }
 
     #[test]
     fn code_lines_are_told_from_prose() {
