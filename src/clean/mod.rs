@@ -224,6 +224,11 @@ pub enum Fallback {
     /// [`region::EMPTIED_WORDS`] words of a page whose region holds body
     /// text: the region's paragraphs that no rule removed were kept.
     Emptied,
+    /// The page's visible text came to fewer than [`region::EMPTIED_WORDS`]
+    /// words, and its `<noscript>` elements held more: the page was
+    /// cleaned with them as visible text (pages that print the article
+    /// only for readers without scripts).
+    Noscript,
 }
 
 impl Fallback {
@@ -232,6 +237,7 @@ impl Fallback {
         match self {
             Fallback::NoRegion => "no-region",
             Fallback::Emptied => "emptied",
+            Fallback::Noscript => "noscript",
         }
     }
 }
@@ -524,9 +530,24 @@ impl Cleaner {
         page_url: Option<&str>,
         content_type: Option<&str>,
     ) -> Cleaned {
-        let (page, meta) = self.render_page(bytes, site, page_url, content_type);
+        let (mut page, mut meta) = self.render_page(bytes, site, page_url, content_type);
         let doc = Document::from_rendered(&page.rendered);
         let mut cleaned = self.clean_rendered(&doc, &page);
+        drop(doc);
+        if words(&cleaned.text) < region::EMPTIED_WORDS
+            && let Some(unwrapped) = noscript_shown(bytes)
+        {
+            let (page2, meta2) = self.render_page(&unwrapped, site, page_url, content_type);
+            let doc = Document::from_rendered(&page2.rendered);
+            let again = self.clean_rendered(&doc, &page2);
+            drop(doc);
+            if words(&again.text) > words(&cleaned.text) {
+                cleaned = again;
+                cleaned.fallback = true;
+                cleaned.fallback_reason = Some(Fallback::Noscript);
+                (page, meta) = (page2, meta2);
+            }
+        }
         cleaned.title = page.rendered.title;
         cleaned.url = page.rendered.url;
         cleaned.lang = page.rendered.lang;
@@ -883,6 +904,40 @@ fn apply_rules(page: &mut Page<'_, '_>, source: &str, selected: bool) {
             }
         }
     }
+}
+
+/// Words of a cleaned text.
+fn words(text: &str) -> u32 {
+    text.split_whitespace().count() as u32
+}
+
+/// The page with its `<noscript>` elements turned into plain `<div>`s, if
+/// it has any: parsed with scripting on, as browsers do, their content is
+/// one piece of raw text; as divs it is markup like the rest of the page.
+fn noscript_shown(bytes: &[u8]) -> Option<Vec<u8>> {
+    let finder = memchr::memmem::Finder::new(b"noscript");
+    let lower = bytes.to_ascii_lowercase();
+    finder.find(&lower)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for i in finder.find_iter(&lower) {
+        // Only tag names: `<noscript` and `</noscript`.
+        let open = i >= 1 && lower[i - 1] == b'<';
+        let close = i >= 2 && lower[i - 1] == b'/' && lower[i - 2] == b'<';
+        let ends = lower
+            .get(i + 8)
+            .is_none_or(|&b| b == b'>' || b.is_ascii_whitespace() || b == b'/');
+        if (open || close) && ends {
+            out.extend_from_slice(&bytes[at..i]);
+            out.extend_from_slice(b"div     ");
+            at = i + 8;
+        }
+    }
+    if at == 0 {
+        return None;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    Some(out)
 }
 
 /// Experiment switches (temporary).
@@ -1309,6 +1364,29 @@ mod tests {
         assert!(c.text.contains(P2), "{}", c.text);
         assert!(c.fallback);
         assert_eq!(c.fallback_reason, Some(Fallback::Emptied));
+    }
+
+    #[test]
+    fn a_page_whose_article_is_only_in_noscript_is_cleaned_from_it() {
+        // A script-rendered page: an empty app shell, the article printed
+        // for readers without scripts only.
+        let html = format!(
+            r#"<html><head><title>Rail news</title><script src="/app.js"></script></head>
+<body><div id="app"></div><NOSCRIPT><article><h1>Forty more trains</h1><p>{P1}</p><p>{P2}</p>
+<p>{P3}</p></article><ul class="menu"><li><a href="/a">Home</a></li></ul></NOSCRIPT></body></html>"#
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert!(c.text.contains(P1) && c.text.contains(P3), "{}", c.text);
+        assert!(!c.text.contains("Home"), "{}", c.text);
+        assert_eq!(c.fallback_reason, Some(Fallback::Noscript));
+        // A page with its own text keeps ignoring its noscript banner.
+        let html = format!(
+            r#"<html><body><noscript><p>Please enable JavaScript to use this site and all of its many features.</p></noscript>
+<article><p>{P1}</p><p>{P2}</p></article></body></html>"#
+        );
+        let c = cleaner().clean_html(html.as_bytes(), None);
+        assert!(!c.text.contains("JavaScript"), "{}", c.text);
+        assert_eq!(c.fallback_reason, None);
     }
 
     #[test]
