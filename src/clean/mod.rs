@@ -730,6 +730,7 @@ impl Cleaner {
         teasers::remove_repeated_titles(&mut page);
         region::remove_bylines(&mut page);
         if !is_html {
+            teasers::remove_dated_cards(&mut page, start);
             cut_at_comments(&mut page, start);
         }
         // 5. an article cut to nothing falls back to the region's paragraphs
@@ -1364,6 +1365,45 @@ mod tests {
         assert!(c.text.contains(P2), "{}", c.text);
         assert!(c.fallback);
         assert_eq!(c.fallback_reason, Some(Fallback::Emptied));
+    }
+
+    #[test]
+    fn a_dump_loses_the_dated_cards_after_its_article_but_keeps_a_chronology() {
+        let cards = "\
++ Conservatives boycotting the chicken chain are silly
+Kimberly Ross
+Tuesday November 19, 2019
+Monday's news that the beloved fast-food restaurant would no longer donate to organizations critical of its new policy was met with anger online, and some of its most loyal customers said they would now take their business somewhere else for good.
++ A foundation embraces creative disruption
+Quin Hillyer
+Tuesday November 19, 2019
+Jimmy sounds a whole lot like his eloquent father, the late official and idea man who spent decades arguing for lower taxes, and this is good news for the foundation he runs and for the people it hopes to reach this year.
++ The kind of legislation conservatives should support
+Brad Polumbo
+Monday November 18, 2019
+Religious liberty and conscience rights are certainly worth defending against an increasing onslaught, and a new bill in the state house would do both while still protecting people from being fired or evicted for who they are.
+";
+        let page = format!("Forty more trains\n\n{P1}\n\n{P2}\n\n{P3}\n\n{cards}");
+        let c = cleaner().clean_text(&page, None);
+        assert!(c.text.contains(P3), "{}", c.text);
+        for gone in [
+            "Kimberly Ross",
+            "Religious liberty",
+            "A foundation embraces",
+        ] {
+            assert!(!c.text.contains(gone), "{gone:?} kept:\n{}", c.text);
+        }
+        // A timeline: date lines between paragraphs, no title above them.
+        let chronology = format!(
+            "How the line was built\n\n{P1}\n\nMarch 3, 2019\n\n{P2}\n\nApril 5, 2019\n\n{P3}\n\nMay 9, 2019\n\n{P1}\n\nJune 1, 2019\n\n{P2}\n"
+        );
+        let c = cleaner().clean_text(&chronology, None);
+        // (The first two date lines read as the article's byline.)
+        assert!(
+            c.text.contains("May 9, 2019") && c.text.contains("June 1, 2019"),
+            "{}",
+            c.text
+        );
     }
 
     #[test]

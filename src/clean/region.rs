@@ -916,7 +916,7 @@ static BY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A line that opens like a byline or a date line: a byline word, a date
 /// or a time.
-static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // a weekday first: Monday, November 18, 2019; sexta-feira, 22 de
         // outubro de 2010

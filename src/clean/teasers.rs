@@ -64,6 +64,77 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
     }
 }
 
+/// Fewest dated cards in a row that make a list of them.
+const MIN_DATED_CARDS: usize = 3;
+/// Most blocks from one card's date line to the next one's.
+const MAX_CARD_SPAN: usize = 6;
+/// Most words of a card's title or name line.
+const CARD_LINE_MAX_WORDS: u32 = 15;
+/// Most words of a card's date line.
+const CARD_DATE_MAX_WORDS: u32 = 8;
+
+/// A short line that opens with a date, a weekday or a time
+/// (`Tuesday November 19, 2019`, `2 days ago at 07:52 am` is not one, but
+/// `18.11.2019, 19:11` is).
+fn is_date_line(b: &crate::document::Block<'_>) -> bool {
+    let f = b.features;
+    f.words <= CARD_DATE_MAX_WORDS
+        && !f.ends_sentence
+        && super::region::BYLINE_START.is_match(crate::document::strip_bullet(b.visible.as_ref()))
+}
+
+/// Text dumps: after the article's first paragraph, a run of at least
+/// [`MIN_DATED_CARDS`] cards, each a short title line (and a name line)
+/// over a date line and at most a blurb, is a list of other stories (or a
+/// comment thread), not the article: `+ Title` / `Kimberly Ross` /
+/// `Tuesday November 19, 2019` / blurb, again and again. Each date line
+/// must have a short line right above it that is not the previous card's
+/// blurb, so a chronology (date, paragraph, date, paragraph) stays.
+pub(crate) fn remove_dated_cards(page: &mut Page<'_, '_>, start: usize) {
+    let n = page.blocks.len();
+    let Some(p0) = first_paragraph(page, start, n) else {
+        return;
+    };
+    let blocks = page.blocks;
+    let short = |i: usize| {
+        let f = blocks[i].features;
+        f.words <= CARD_LINE_MAX_WORDS && !f.ends_sentence && !is_date_line(&blocks[i])
+    };
+    // Date lines with a title line right above them.
+    let dates: Vec<usize> = (p0 + 2..n)
+        .filter(|&i| page.marks[i] != Mark::Protected && is_date_line(&blocks[i]) && short(i - 1))
+        .collect();
+    let mut k = 0;
+    while k < dates.len() {
+        let mut m = k;
+        while m + 1 < dates.len() && dates[m + 1] - dates[m] <= MAX_CARD_SPAN {
+            // Between two date lines: the first card's blurb, then the
+            // next card's title; no paragraph of the article's size.
+            let between = dates[m] + 1..dates[m + 1];
+            if between.len() < 2 || between.clone().any(|i| blocks[i].features.words > 120) {
+                break;
+            }
+            m += 1;
+        }
+        if m + 1 - k >= MIN_DATED_CARDS {
+            // From the first card's title lines to the last card's blurb.
+            let mut first = dates[k] - 1;
+            while first > p0 + 1 && dates[k] - first < 2 && short(first - 1) {
+                first -= 1;
+            }
+            let last = (dates[m] + 1..n.min(dates[m] + 2))
+                .take_while(|&i| !is_date_line(&blocks[i]))
+                .last()
+                .unwrap_or(dates[m]);
+            let by = By::Detector("dated-cards", (m + 1 - k) as f32);
+            for i in first..=last {
+                page.reclassify(i, Category::Teasers, by);
+            }
+        }
+        k = m + 1;
+    }
+}
+
 /// Blocks that end an article's text: share rows, subscription, comment and
 /// rating prompts. (Not teaser headings: a related-stories box often sits in the
 /// middle of an article, and the article goes on under it.)
