@@ -214,7 +214,10 @@ fn learned_site_rules_raise_f1_on_a_real_site() {
     };
     let (before, after) = (score(&plain), score(&taught));
     eprintln!("washingtonexaminer.com: F1 {before:.3} -> {after:.3}");
-    assert!(after > before + 0.2, "F1 {before:.3} -> {after:.3}");
+    // The detectors alone now take most of the site's chrome (0.78 before
+    // the dated-cards detector, 0.981 after); the learned rules take the rest.
+    assert!(after > before, "F1 {before:.3} -> {after:.3}");
+    assert!(after >= 0.98, "F1 {before:.3} -> {after:.3}");
 }
 
 /// A page with no article (a gallery index) falls back to the page cleaned by
