@@ -96,9 +96,11 @@ pub(crate) fn remove_dated_cards(page: &mut Page<'_, '_>, start: usize) {
         return;
     };
     let blocks = page.blocks;
+    // A title may ask a question (`Did NASA 'Admit' …?`); what matters is
+    // its size, and that it is not a date line itself.
     let short = |i: usize| {
         let f = blocks[i].features;
-        f.words <= CARD_LINE_MAX_WORDS && !f.ends_sentence && !is_date_line(&blocks[i])
+        f.words <= CARD_LINE_MAX_WORDS && !is_date_line(&blocks[i])
     };
     // Date lines with a title line right above them.
     let dates: Vec<usize> = (p0 + 2..n)
