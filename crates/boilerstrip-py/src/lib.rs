@@ -26,13 +26,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 create_exception!(
-    _native,
+    boilerstrip._native,
     RuleError,
     PyValueError,
     "Rule files could not be loaded; `problems` lists every `file:line:col: message`."
 );
 create_exception!(
-    _native,
+    boilerstrip._native,
     PageError,
     PyException,
     "A page could not be cleaned (not text, or an internal error); the message names the page."

@@ -1,4 +1,5 @@
 from os import PathLike
+from pathlib import Path
 from typing import Any, Iterable, Literal, Sequence, TypedDict, overload
 
 __version__: str
@@ -67,7 +68,7 @@ class Cleaner:
     @property
     def site(self) -> str | None: ...
     @property
-    def rules(self) -> list[str]: ...
+    def rules(self) -> list[Path]: ...
     def clean(
         self, page: Page, url: str | None = None, *, format: Format | None = None
     ) -> CleanResult: ...
