@@ -434,11 +434,15 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading stdin")?;
-        let cleaned = if format == Some(Format::Html) {
-            cleaner.clean_html(&bytes, site)
-        } else {
-            cleaner.clean_text(&input::text_of(Path::new("<stdin>"), &bytes)?, site)
-        };
+        let cleaned = pipeline::clean_bytes(
+            &cleaner,
+            Path::new("<stdin>"),
+            &bytes,
+            format.unwrap_or(Format::Text),
+            site,
+            None,
+            None,
+        )?;
         return emit(&args.output, cleaner.render(&cleaned).as_bytes());
     }
     if let Some(out) = &args.output

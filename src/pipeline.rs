@@ -202,6 +202,29 @@ pub fn clean_file(
     Ok((clean_page(cleaner, &page), page.bytes))
 }
 
+/// Cleans one page held in memory (stdin, a binding's argument) as a file
+/// of that format is cleaned: HTML bytes are decoded by [`crate::charset`]
+/// (`content_type` the transport's charset, if any); a text dump must be
+/// text ([`crate::input::text_of`], errors naming the page `name`). The
+/// site is `site` when given, else the one `url` names, as for a record;
+/// `url` is also the page's own URL (relative links, a date in its path).
+pub fn clean_bytes(
+    cleaner: &Cleaner,
+    name: &Path,
+    bytes: &[u8],
+    format: Format,
+    site: Option<&Site>,
+    url: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<crate::clean::Cleaned, InputError> {
+    let from_url = url.and_then(|u| Site::new(u, crate::site::SiteSource::Url));
+    let site = site.or(from_url.as_ref());
+    Ok(match format {
+        Format::Html => cleaner.clean_http(bytes, site, url, content_type),
+        Format::Text => cleaner.clean_text_at(&crate::input::text_of(name, bytes)?, site, url),
+    })
+}
+
 /// What one page contributes to the summary: small, so a batch of millions
 /// of pages holds nothing per page.
 #[derive(Default)]
