@@ -205,37 +205,55 @@ pub(crate) fn run_ordered<T: Send>(
         .build()
         .map_err(std::io::Error::other)?;
     let size = config.window.max(1);
-    // The next window is read (and, for an archive, decompressed) on a
-    // thread of its own while the workers clean this one: reading a
-    // `.warc.gz` is serial, and would otherwise leave the workers idle.
+    // Records are read (and, for an archive, decompressed) on a thread of
+    // their own while the workers clean: reading a `.warc.gz` is serial,
+    // and would otherwise leave the workers idle. A window is what has
+    // arrived, up to `size`: full when input is plentiful (the reader runs
+    // ahead, up to a window), one record when it trickles in, so a
+    // long-lived process answers each record as soon as it is cleaned.
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<_>>>(1);
+        let (tx, items_rx) = std::sync::mpsc::sync_channel::<std::io::Result<_>>(size);
         scope.spawn(move || {
-            let mut items = items.peekable();
-            while items.peek().is_some() {
-                let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
-                for item in items.by_ref() {
-                    match item {
-                        Ok(item) => window.push(item),
-                        Err(e) => {
-                            // What was read before the error is written first.
-                            let _ = tx.send(Ok(window));
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    }
-                    if window.len() >= size {
-                        break;
-                    }
-                }
-                // The receiver is gone: the output failed; stop reading.
-                if tx.send(Ok(window)).is_err() {
+            for item in items {
+                let stop = item.is_err();
+                // The receiver is gone (the output failed), or the input
+                // broke: stop reading.
+                if tx.send(item).is_err() || stop {
                     return;
                 }
             }
         });
-        for window in rx {
-            let window = window?;
+        let windows = std::iter::from_fn(|| {
+            // The first record of a window is waited for; the rest are
+            // taken only if they are already here.
+            let first = items_rx.recv().ok()?;
+            let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
+            let mut broken = None;
+            let mut take =
+                |window: &mut Vec<_>, item: std::io::Result<Result<T, RecordFailure>>| match item {
+                    Ok(item) => {
+                        window.push(item);
+                        true
+                    }
+                    Err(e) => {
+                        broken = Some(e);
+                        false
+                    }
+                };
+            if take(&mut window, first) {
+                while window.len() < size {
+                    let Ok(item) = items_rx.try_recv() else {
+                        break;
+                    };
+                    if !take(&mut window, item) {
+                        break;
+                    }
+                }
+            }
+            // What was read before an error is written first.
+            Some((window, broken))
+        });
+        for (window, broken) in windows {
             let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
                 window
                     .into_par_iter()
@@ -253,6 +271,12 @@ pub(crate) fn run_ordered<T: Send>(
                     }
                     Err(f) => summary.failures.push(f),
                 }
+            }
+            // Each window's answers go out now: a reader waiting for them
+            // (a pipeline serving one record at a time) gets them.
+            output.flush()?;
+            if let Some(e) = broken {
+                return Err(e);
             }
         }
         output.flush()

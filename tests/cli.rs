@@ -1570,3 +1570,50 @@ fn jsonl_records_resolve_links_against_their_url_and_get_metadata_fields() {
     );
     assert_eq!(v["author"], serde_json::Value::Null);
 }
+
+/// A long-lived `clean --jsonl -` (a pipeline's worker serving one record at
+/// a time) answers each record once it is cleaned, before its input ends.
+#[test]
+fn a_jsonl_filter_answers_each_record_before_its_input_ends() {
+    use std::io::{BufRead, Write};
+    let mut child = bin()
+        .args(["clean", "--jsonl", "-", "-q", "--jobs", "2"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Lines of the answer, read on a thread so a missing one times out.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let para = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+    for (k, words) in ["first", "second"].iter().enumerate() {
+        let record = serde_json::json!({
+            "id": format!("r{k}"),
+            "text": format!("{para}\n\nShare this post\n\nThe {words} record ends here with a sentence of its own, long enough to read as text.\n"),
+        });
+        writeln!(stdin, "{record}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("no answer while the input stays open");
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["id"], format!("r{k}"));
+        let text = v["text"].as_str().unwrap();
+        assert!(
+            text.contains(words) && !text.contains("Share this post"),
+            "{text}"
+        );
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+}
