@@ -67,6 +67,10 @@ pub struct RecordFailure {
     pub id: Option<String>,
     /// Why.
     pub reason: String,
+    /// The input record as read, when it was read whole (a JSONL line
+    /// without its line end; an archive record rebuilt from its headers and
+    /// block): what `--failures` writes for reprocessing.
+    pub record: Option<Vec<u8>>,
 }
 
 impl RecordFailure {
@@ -178,6 +182,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                         offset: start,
                         id: None,
                         reason: format!("input cannot be read further: {e}"),
+                        record: None,
                     }));
                 }
             }
@@ -338,6 +343,7 @@ fn clean_record(
         offset: line.offset,
         id,
         reason,
+        record: Some(line.bytes.trim_ascii_end().to_vec()),
     };
     let text = std::str::from_utf8(&line.bytes).map_err(|e| {
         fail(

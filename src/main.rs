@@ -203,6 +203,13 @@ struct CleanArgs {
     /// reported): for Spark or Hadoop, where a non-zero exit fails the task.
     #[arg(long)]
     allow_failures: bool,
+    /// With --jsonl or --warc: write each failed input record whole to
+    /// FILE, for reprocessing: JSONL records as they came, with a
+    /// `boilerstrip_failure` field (input, line, offset, reason); WARC
+    /// records as a WARC file, each with a `WARC-Boilerstrip-Failure`
+    /// header. Written only when a record failed.
+    #[arg(long, value_name = "FILE")]
+    failures: Option<PathBuf>,
     /// With --learn: share of a site's pages a block must appear on.
     #[arg(long, default_value_t = 0.5)]
     learn_share: f64,
@@ -419,6 +426,11 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
 }
 
 fn clean(args: CleanArgs) -> Result<ExitCode> {
+    if args.failures.is_some() && !(args.jsonl || args.warc) {
+        bail!(Usage(
+            "--failures is for --jsonl and --warc (a batch of files writes failures.jsonl in the output directory)".into()
+        ));
+    }
     let cleaner = cleaner(&args.rules)?;
     if args.jsonl || args.warc {
         return clean_records(&cleaner, &args);
@@ -917,6 +929,8 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
     let mut passed_over: std::collections::BTreeMap<String, usize> = Default::default();
+    // What --failures writes.
+    let mut dead_letters: Vec<u8> = Vec::new();
     for input in &args.inputs {
         let name = input.display().to_string();
         // An archive's gzip members are read one by one by the WARC reader
@@ -951,6 +965,11 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         for f in &summary.failures {
             eprintln!("failed: {name}{}", f.locate(args.warc));
         }
+        if args.failures.is_some() {
+            for f in &summary.failures {
+                dead_letters.extend(dead_letter(&name, f, args.warc));
+            }
+        }
         for (why, n) in &summary.passed_over {
             *passed_over.entry(why.clone()).or_default() += n;
         }
@@ -960,6 +979,20 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     drop(out);
+    if let Some(path) = args.failures.as_ref().filter(|_| !dead_letters.is_empty()) {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = boilerstrip::output::temp_builder()
+            .tempfile_in(dir)
+            .with_context(|| path.display().to_string())?;
+        tmp.write_all(&dead_letters)
+            .with_context(|| path.display().to_string())?;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| path.display().to_string())?;
+    }
     if let (Some(tmp), Some(path)) = (file_out, &args.output) {
         tmp.persist(path)
             .map_err(|e| e.error)
@@ -987,6 +1020,48 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A failed record as `--failures` writes it (see [`CleanArgs::failures`]).
+fn dead_letter(input: &str, f: &boilerstrip::jsonl::RecordFailure, warc: bool) -> Vec<u8> {
+    let about = serde_json::json!({
+        "input": input,
+        "line": f.line,
+        "offset": f.offset,
+        "id": f.id,
+        "reason": f.reason,
+    });
+    if warc {
+        // A record read whole, with the reason as a header of its own;
+        // one the reader could not read whole is only reported.
+        let Some(record) = &f.record else {
+            return Vec::new();
+        };
+        let first = record.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let reason = f.reason.replace(['\r', '\n'], " ");
+        let mut out = record[..first].to_vec();
+        out.extend_from_slice(format!("WARC-Boilerstrip-Failure: {reason}\r\n").as_bytes());
+        out.extend_from_slice(&record[first..]);
+        return out;
+    }
+    let mut line = match f
+        .record
+        .as_deref()
+        .and_then(|r| serde_json::from_slice::<serde_json::Value>(r).ok())
+    {
+        Some(serde_json::Value::Object(mut record)) => {
+            record.insert("boilerstrip_failure".into(), about);
+            serde_json::Value::Object(record).to_string()
+        }
+        // Not a JSON object (or not read): the line as text beside the reason.
+        _ => serde_json::json!({
+            "boilerstrip_failure": about,
+            "raw": f.record.as_deref().map(String::from_utf8_lossy),
+        })
+        .to_string(),
+    };
+    line.push('\n');
+    line.into_bytes()
 }
 
 fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {

@@ -500,6 +500,23 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record written out as a WARC/1.1 record: its header fields as
+    /// read (an ARC record's under their WARC names), a `Content-Length`
+    /// that matches the block, the block, and the two line ends after it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.body.len() + 512);
+        out.extend_from_slice(b"WARC/1.1\r\n");
+        for (name, value) in &self.headers {
+            if !name.eq_ignore_ascii_case("Content-Length") {
+                out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+            }
+        }
+        out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", self.body.len()).as_bytes());
+        out.extend_from_slice(&self.body);
+        out.extend_from_slice(b"\r\n\r\n");
+        out
+    }
+
     /// A header's value (names compared case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -657,6 +674,7 @@ impl<R: BufRead> Reader<R> {
             offset,
             id: self.current_id.take(),
             reason,
+            record: None,
         })
     }
 
@@ -1390,6 +1408,7 @@ pub fn run(
                 offset: item.offset,
                 id: item.header("WARC-Record-ID").map(str::to_string),
                 reason: w.clone(),
+                record: None,
             });
         }
         match payload(&item, statuses) {
@@ -1406,6 +1425,7 @@ pub fn run(
                 line: item.number,
                 offset: item.offset,
                 id: item.header("WARC-Record-ID").map(str::to_string),
+                record: Some(item.to_bytes()),
                 reason,
             }))),
         }
@@ -1415,6 +1435,7 @@ pub fn run(
             line: rec.number,
             offset: rec.offset,
             id: rec.header("WARC-Record-ID").map(str::to_string),
+            record: Some(rec.to_bytes()),
             reason,
         })?;
         Ok(clean_response(

@@ -1617,3 +1617,103 @@ fn a_jsonl_filter_answers_each_record_before_its_input_ends() {
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
 }
+
+/// `--failures FILE` keeps a dead-letter file: each failed JSONL record as it
+/// came, with the reason beside it; each failed WARC record whole, readable
+/// again as an archive.
+#[test]
+fn failed_records_are_written_whole_to_the_failures_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let para = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
+    let input = tmp.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{}\nnot json at all\n{{\"id\":\"b\",\"body\":\"{para}\"}}\n",
+            serde_json::json!({"id": "a", "text": para})
+        ),
+    )
+    .unwrap();
+    let (out, dead) = (tmp.path().join("out.jsonl"), tmp.path().join("dead.jsonl"));
+    let o = run(&[
+        "clean",
+        "--jsonl",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--failures",
+        dead.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let cleaned = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(cleaned.lines().count(), 1);
+    let dead_lines: Vec<serde_json::Value> = std::fs::read_to_string(&dead)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(dead_lines.len(), 2, "{dead_lines:?}");
+    assert_eq!(dead_lines[0]["raw"], "not json at all");
+    assert_eq!(dead_lines[0]["boilerstrip_failure"]["line"], 2);
+    // The record as it came, fields intact, so it can be mended and fed again.
+    assert_eq!(dead_lines[1]["id"], "b");
+    assert_eq!(dead_lines[1]["body"], para);
+    assert!(
+        dead_lines[1]["boilerstrip_failure"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no string field")
+    );
+
+    // An archive: a response whose gzip payload does not decode.
+    let body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n<html><body><p>not gzip at all</p></body></html>";
+    let mut warc = format!(
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: https://news.example.com/a\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    warc.extend_from_slice(body);
+    warc.extend_from_slice(b"\r\n\r\n");
+    let input = tmp.path().join("in.warc");
+    std::fs::write(&input, &warc).unwrap();
+    let dead = tmp.path().join("dead.warc");
+    let o = run(&[
+        "clean",
+        "--warc",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--failures",
+        dead.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let written = std::fs::read(&dead).unwrap();
+    let text = String::from_utf8_lossy(&written);
+    assert!(
+        text.starts_with("WARC/1.1\r\nWARC-Boilerstrip-Failure: gzip payload"),
+        "{text}"
+    );
+    assert!(
+        written.ends_with(&warc[warc.len() - body.len() - 4..]),
+        "{text}"
+    );
+    // Read back as an archive, it is the same record failing the same way.
+    let o = run(&[
+        "clean",
+        "--warc",
+        dead.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_stderr_has(&o, "#1 (id <urn:uuid:1>)");
+    assert_stderr_has(&o, "gzip payload does not decode");
+    // Files batches have their own failures.jsonl.
+    let o = run(&[
+        "clean",
+        "--failures",
+        dead.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
