@@ -1635,15 +1635,19 @@ fn failed_records_are_written_whole_to_the_failures_file() {
     )
     .unwrap();
     let (out, dead) = (tmp.path().join("out.jsonl"), tmp.path().join("dead.jsonl"));
-    let o = run(&[
-        "clean",
-        "--jsonl",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--failures",
-        dead.to_str().unwrap(),
-    ]);
+    // Cleans a record file (`--jsonl` or `--warc`) with a dead-letter file.
+    let clean_with_failures = |mode: &str, input: &Path, dead: &Path| {
+        run(&[
+            "clean",
+            mode,
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--failures",
+            dead.to_str().unwrap(),
+        ])
+    };
+    let o = clean_with_failures("--jsonl", &input, &dead);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let cleaned = std::fs::read_to_string(&out).unwrap();
     assert_eq!(cleaned.lines().count(), 1);
@@ -1677,15 +1681,7 @@ fn failed_records_are_written_whole_to_the_failures_file() {
     let input = tmp.path().join("in.warc");
     std::fs::write(&input, &warc).unwrap();
     let dead = tmp.path().join("dead.warc");
-    let o = run(&[
-        "clean",
-        "--warc",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--failures",
-        dead.to_str().unwrap(),
-    ]);
+    let o = clean_with_failures("--warc", &input, &dead);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let written = std::fs::read(&dead).unwrap();
     let text = String::from_utf8_lossy(&written);
