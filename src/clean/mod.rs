@@ -941,14 +941,6 @@ fn noscript_shown(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Experiment switches (temporary).
-#[allow(dead_code)]
-pub(crate) fn exp(name: &str) -> bool {
-    static FLAGS: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| std::env::var("BS_EXP").unwrap_or_default());
-    FLAGS.split(',').any(|f| f == name)
-}
-
 /// A block that reads as body text: a sentence of some length.
 pub(crate) fn is_paragraph(b: &Block<'_>) -> bool {
     let f = &b.features;
