@@ -4,23 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_boilerstrip"))
-}
-
-/// Runs the binary with `args`, `input` on its standard input.
-fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
+mod common;
+use common::*;
 
 /// The checkout's root, where `fixtures/` and `rules/` are read from; the
 /// variable `BOILERSTRIP_TEST_ROOT` moves it (see
@@ -34,19 +19,6 @@ const ROOT_VAR: &str = "BOILERSTRIP_TEST_ROOT";
 
 fn fixtures() -> PathBuf {
     root().join("fixtures/text")
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_stderr_has(o: &Output, needle: &str) {
-    let err = stderr(o);
-    assert!(err.contains(needle), "stderr lacks {needle:?}:\n{err}");
 }
 
 /// A tree of the seed fixtures as `<dir>/seeds/<name>.txt`.
