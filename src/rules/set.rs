@@ -1076,6 +1076,132 @@ mod tests {
         }
     }
 
+    /// Whether `v` stands in `s` at byte `at`, ASCII letters compared
+    /// case-insensitively.
+    fn stands_at(s: &str, at: usize, v: &str) -> bool {
+        s.is_char_boundary(at)
+            && s.len() >= at + v.len()
+            && s.is_char_boundary(at + v.len())
+            && s[at..at + v.len()].eq_ignore_ascii_case(v)
+    }
+
+    /// A plain reference for a phrase rule: each spelling of each phrase
+    /// compared at every place the mode allows, no automaton, filter or
+    /// page search in the way.
+    fn phrase_matches(rule: &Rule, s: &str) -> bool {
+        rule.phrases
+            .iter()
+            .flat_map(|p| apostrophe_variants(p))
+            .any(|v| match rule.mode {
+                MatchMode::Line => {
+                    stands_at(s, 0, &v) && s[v.len()..].chars().all(|c| !c.is_alphanumeric())
+                }
+                MatchMode::Prefix => stands_at(s, 0, &v) && word_edge_after(s, v.len()),
+                MatchMode::Contains => (0..s.len()).any(|i| {
+                    stands_at(s, i, &v) && word_edge_before(s, i) && word_edge_after(s, i + v.len())
+                }),
+            })
+    }
+
+    /// The shipped phrase and regex rules (selectors taken out), with the
+    /// regexes compiled by the `regex` crate, and their set.
+    static TEXT_RULES: std::sync::LazyLock<(Vec<Compiled>, RuleSet, Vec<String>)> =
+        std::sync::LazyLock::new(|| {
+            let book = crate::rules::RuleBook::shipped().unwrap();
+            let rules: Vec<Rule> = book
+                .for_site(None)
+                .rules()
+                .iter()
+                .filter(|r| !r.regex.is_empty() || !r.phrases.is_empty())
+                .map(|r| Rule {
+                    selectors: Vec::new(),
+                    ..r.clone()
+                })
+                .collect();
+            let set = RuleSet::compile(rules.clone()).unwrap();
+            // Pieces for the generated blocks: every phrase, as written, in
+            // capitals and capitalised, and some words around them.
+            let mut pieces: Vec<String> = PIECES.iter().map(|p| p.to_string()).collect();
+            for r in &rules {
+                for p in &r.phrases {
+                    let mut title = p.clone();
+                    if let Some(c) = p.chars().next() {
+                        title = c.to_uppercase().chain(p.chars().skip(1)).collect();
+                    }
+                    pieces.extend([p.clone(), p.to_uppercase(), title]);
+                }
+            }
+            let compiled = rules
+                .into_iter()
+                .map(|r| {
+                    let res = r
+                        .regex
+                        .iter()
+                        .map(|p| regex::Regex::new(p).unwrap())
+                        .collect();
+                    (r, res)
+                })
+                .collect();
+            (compiled, set, pieces)
+        });
+
+    /// The decision of the plain reference for phrase and regex rules.
+    fn text_reference(rules: &[Compiled], text: &str, words: u32) -> Option<usize> {
+        let s = strip_bullet(text);
+        let hit = |(r, res): &Compiled| {
+            r.max_words.is_none_or(|m| words <= m)
+                && (phrase_matches(r, s) || res.iter().any(|re| re.is_match(s)))
+        };
+        let first = |keep: bool| {
+            rules
+                .iter()
+                .position(|c| (c.0.action == Action::Keep) == keep && hit(c))
+        };
+        first(true).or(first(false))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+        /// The shipped phrase and regex rules together decide every block as
+        /// the plain reference does: the head trie and its start filter,
+        /// the page-wide search of contains phrases and the regex gates lose
+        /// no match and invent none.
+        #[test]
+        fn phrase_and_regex_rules_match_as_a_plain_matcher_does(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(proptest::num::usize::ANY, 1..6),
+                1..8,
+            ),
+            bullet in proptest::bool::ANY,
+        ) {
+            let (rules, set, pieces) = &*TEXT_RULES;
+            let texts: Vec<String> = lines
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    let words: Vec<&str> = l.iter().map(|&i| pieces[i % pieces.len()].as_str()).collect();
+                    let line = words.join(" ");
+                    if bullet && k % 2 == 0 { format!("* {line}") } else { line }
+                })
+                .collect();
+            let page = texts.join("\n");
+            let mut blocks = Vec::new();
+            let mut at = 0;
+            for t in &texts {
+                let words = t.split_whitespace().count() as u32;
+                blocks.push((&page[at..at + t.len()], words));
+                at += t.len() + 1;
+            }
+            let got = set.match_page(&page, &blocks);
+            let alone = set.match_page("", &blocks);
+            for (k, &(text, words)) in blocks.iter().enumerate() {
+                let want = text_reference(rules, text, words);
+                proptest::prop_assert_eq!(got[k].map(|m| m.index), want, "block {:?}", text);
+                proptest::prop_assert_eq!(alone[k].map(|m| m.index), want, "block {:?} alone", text);
+            }
+        }
+    }
+
     fn ids(set: &RuleSet, text: &str) -> Option<String> {
         let words = crate::document::Features::of(text).words;
         set.match_block(text, words)
