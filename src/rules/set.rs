@@ -910,26 +910,6 @@ mod tests {
         RuleSet::compile(parse_rule_file("t.toml", src).unwrap().rules).unwrap()
     }
 
-    /// The decision of a plain reference matcher for the regex rules:
-    /// each pattern tried with `is_match` on every block, no gate, filter
-    /// or page search in the way.
-    fn reference(rules: &[Compiled], text: &str, words: u32) -> Option<usize> {
-        let s = strip_bullet(text);
-        let hits: Vec<usize> = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, (r, _))| r.max_words.is_none_or(|m| words <= m))
-            .filter(|(_, (_, res))| res.iter().any(|re| re.is_match(s)))
-            .map(|(i, _)| i)
-            .collect();
-        let first = |keep: bool| {
-            hits.iter()
-                .copied()
-                .find(|&i| (rules[i].0.action == Action::Keep) == keep)
-        };
-        first(true).or(first(false))
-    }
-
     /// Pieces of blocks near what the shipped patterns look for (credits,
     /// reading times, bylines, counts), and plain words, ASCII and not.
     const PIECES: &[&str] = &[
@@ -1008,38 +988,69 @@ mod tests {
         "•",
     ];
 
+    /// Checks that `set` decides each of `texts` as `want` does, with the
+    /// blocks cut from one page (a line each) and with them passed alone.
+    fn decides_as(
+        set: &RuleSet,
+        texts: &[String],
+        want: impl Fn(&str, u32) -> Option<usize>,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let page = texts.join("\n");
+        let mut blocks = Vec::new();
+        let mut at = 0;
+        for t in texts {
+            let words = t.split_whitespace().count() as u32;
+            blocks.push((&page[at..at + t.len()], words));
+            at += t.len() + 1;
+        }
+        let got = set.match_page(&page, &blocks);
+        let alone = set.match_page("", &blocks);
+        for (k, &(text, words)) in blocks.iter().enumerate() {
+            let want = want(text, words);
+            proptest::prop_assert_eq!(got[k].map(|m| m.index), want, "block {:?}", text);
+            proptest::prop_assert_eq!(alone[k].map(|m| m.index), want, "block {:?} alone", text);
+        }
+        Ok(())
+    }
+
     /// A rule with its patterns compiled by the `regex` crate.
     type Compiled = (Rule, Vec<regex::Regex>);
 
-    /// The shipped regex rules alone (phrases and selectors taken out),
-    /// each with its patterns compiled by the `regex` crate, and their set.
+    /// The shipped rules `pick` keeps (as it rewrites them), each with its
+    /// regexes compiled by the `regex` crate, and their set.
+    fn shipped_rules(pick: impl Fn(&Rule) -> Option<Rule>) -> (Vec<Compiled>, RuleSet) {
+        let book = crate::rules::RuleBook::shipped().unwrap();
+        let rules: Vec<Rule> = book
+            .for_site(None)
+            .rules()
+            .iter()
+            .filter_map(pick)
+            .collect();
+        let set = RuleSet::compile(rules.clone()).unwrap();
+        let compiled = rules
+            .into_iter()
+            .map(|r| {
+                let res = r
+                    .regex
+                    .iter()
+                    .map(|p| regex::Regex::new(p).unwrap())
+                    .collect();
+                (r, res)
+            })
+            .collect();
+        (compiled, set)
+    }
+
+    /// The shipped regex rules alone (phrases and selectors taken out).
     static REGEX_RULES: std::sync::LazyLock<(Vec<Compiled>, RuleSet)> =
         std::sync::LazyLock::new(|| {
-            let book = crate::rules::RuleBook::shipped().unwrap();
-            let rules: Vec<Rule> = book
-                .for_site(None)
-                .rules()
-                .iter()
-                .filter(|r| !r.regex.is_empty())
-                .map(|r| Rule {
+            shipped_rules(|r| {
+                (!r.regex.is_empty()).then(|| Rule {
                     phrases: Vec::new(),
                     selectors: Vec::new(),
                     ..r.clone()
                 })
-                .collect();
-            let set = RuleSet::compile(rules.clone()).unwrap();
-            let compiled = rules
-                .into_iter()
-                .map(|r| {
-                    let res = r
-                        .regex
-                        .iter()
-                        .map(|p| regex::Regex::new(p).unwrap())
-                        .collect();
-                    (r, res)
-                })
-                .collect();
-            (compiled, set)
+            })
         });
 
     proptest::proptest! {
@@ -1057,22 +1068,7 @@ mod tests {
             let (rules, set) = &*REGEX_RULES;
             let sep = if spaced { " " } else { "" };
             let texts: Vec<String> = lines.iter().map(|l| l.join(sep)).collect();
-            let page = texts.join("\n");
-            // The blocks as slices of the page.
-            let mut blocks = Vec::new();
-            let mut at = 0;
-            for t in &texts {
-                let words = t.split_whitespace().count() as u32;
-                blocks.push((&page[at..at + t.len()], words));
-                at += t.len() + 1;
-            }
-            let got = set.match_page(&page, &blocks);
-            let alone = set.match_page("", &blocks);
-            for (k, &(text, words)) in blocks.iter().enumerate() {
-                let want = reference(rules, text, words);
-                proptest::prop_assert_eq!(got[k].map(|m| m.index), want, "block {:?}", text);
-                proptest::prop_assert_eq!(alone[k].map(|m| m.index), want, "block {:?} alone", text);
-            }
+            decides_as(set, &texts, |text, words| text_reference(rules, text, words))?;
         }
     }
 
@@ -1103,26 +1099,19 @@ mod tests {
             })
     }
 
-    /// The shipped phrase and regex rules (selectors taken out), with the
-    /// regexes compiled by the `regex` crate, and their set.
+    /// The shipped phrase and regex rules (selectors taken out), their set,
+    /// and pieces for generated blocks: every phrase, as written, in
+    /// capitals and capitalised, and some words around them.
     static TEXT_RULES: std::sync::LazyLock<(Vec<Compiled>, RuleSet, Vec<String>)> =
         std::sync::LazyLock::new(|| {
-            let book = crate::rules::RuleBook::shipped().unwrap();
-            let rules: Vec<Rule> = book
-                .for_site(None)
-                .rules()
-                .iter()
-                .filter(|r| !r.regex.is_empty() || !r.phrases.is_empty())
-                .map(|r| Rule {
+            let (rules, set) = shipped_rules(|r| {
+                (!r.regex.is_empty() || !r.phrases.is_empty()).then(|| Rule {
                     selectors: Vec::new(),
                     ..r.clone()
                 })
-                .collect();
-            let set = RuleSet::compile(rules.clone()).unwrap();
-            // Pieces for the generated blocks: every phrase, as written, in
-            // capitals and capitalised, and some words around them.
+            });
             let mut pieces: Vec<String> = PIECES.iter().map(|p| p.to_string()).collect();
-            for r in &rules {
+            for (r, _) in &rules {
                 for p in &r.phrases {
                     let mut title = p.clone();
                     if let Some(c) = p.chars().next() {
@@ -1131,18 +1120,7 @@ mod tests {
                     pieces.extend([p.clone(), p.to_uppercase(), title]);
                 }
             }
-            let compiled = rules
-                .into_iter()
-                .map(|r| {
-                    let res = r
-                        .regex
-                        .iter()
-                        .map(|p| regex::Regex::new(p).unwrap())
-                        .collect();
-                    (r, res)
-                })
-                .collect();
-            (compiled, set, pieces)
+            (rules, set, pieces)
         });
 
     /// The decision of the plain reference for phrase and regex rules.
@@ -1184,21 +1162,7 @@ mod tests {
                     if bullet && k % 2 == 0 { format!("* {line}") } else { line }
                 })
                 .collect();
-            let page = texts.join("\n");
-            let mut blocks = Vec::new();
-            let mut at = 0;
-            for t in &texts {
-                let words = t.split_whitespace().count() as u32;
-                blocks.push((&page[at..at + t.len()], words));
-                at += t.len() + 1;
-            }
-            let got = set.match_page(&page, &blocks);
-            let alone = set.match_page("", &blocks);
-            for (k, &(text, words)) in blocks.iter().enumerate() {
-                let want = text_reference(rules, text, words);
-                proptest::prop_assert_eq!(got[k].map(|m| m.index), want, "block {:?}", text);
-                proptest::prop_assert_eq!(alone[k].map(|m| m.index), want, "block {:?} alone", text);
-            }
+            decides_as(set, &texts, |text, words| text_reference(rules, text, words))?;
         }
     }
 
