@@ -74,6 +74,54 @@ pub struct RecordFailure {
 }
 
 impl RecordFailure {
+    /// The failed record as a dead-letter file holds it, for reprocessing
+    /// (`clean --failures`): a JSONL record as it came, with a
+    /// `boilerstrip_failure` field (`input`, `line`, `offset`, `id`,
+    /// `reason`; a line that is not a JSON object goes in a `raw` field);
+    /// an archive record whole, as a WARC record with a
+    /// `WARC-Boilerstrip-Failure` header (nothing when it could not be read
+    /// whole).
+    pub fn dead_letter(&self, input: &str, archive: bool) -> Vec<u8> {
+        let about = serde_json::json!({
+            "input": input,
+            "line": self.line,
+            "offset": self.offset,
+            "id": self.id,
+            "reason": self.reason,
+        });
+        if archive {
+            // A record read whole, with the reason as a header of its own;
+            // one the reader could not read whole is only reported.
+            let Some(record) = &self.record else {
+                return Vec::new();
+            };
+            let first = record.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let reason = self.reason.replace(['\r', '\n'], " ");
+            let mut out = record[..first].to_vec();
+            out.extend_from_slice(format!("WARC-Boilerstrip-Failure: {reason}\r\n").as_bytes());
+            out.extend_from_slice(&record[first..]);
+            return out;
+        }
+        let mut line = match self
+            .record
+            .as_deref()
+            .and_then(|r| serde_json::from_slice::<serde_json::Value>(r).ok())
+        {
+            Some(serde_json::Value::Object(mut record)) => {
+                record.insert("boilerstrip_failure".into(), about);
+                serde_json::Value::Object(record).to_string()
+            }
+            // Not a JSON object (or not read): the line as text beside the reason.
+            _ => serde_json::json!({
+                "boilerstrip_failure": about,
+                "raw": self.record.as_deref().map(String::from_utf8_lossy),
+            })
+            .to_string(),
+        };
+        line.push('\n');
+        line.into_bytes()
+    }
+
     /// The failure as printed after the file name: `:LINE (id ID): line at
     /// byte OFFSET: reason` for JSONL, `#N (id ID): record at byte OFFSET:
     /// reason` for archives.

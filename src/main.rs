@@ -967,7 +967,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         }
         if args.failures.is_some() {
             for f in &summary.failures {
-                dead_letters.extend(dead_letter(&name, f, args.warc));
+                dead_letters.extend(f.dead_letter(&name, args.warc));
             }
         }
         for (why, n) in &summary.passed_over {
@@ -1020,48 +1020,6 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// A failed record as `--failures` writes it (see [`CleanArgs::failures`]).
-fn dead_letter(input: &str, f: &boilerstrip::jsonl::RecordFailure, warc: bool) -> Vec<u8> {
-    let about = serde_json::json!({
-        "input": input,
-        "line": f.line,
-        "offset": f.offset,
-        "id": f.id,
-        "reason": f.reason,
-    });
-    if warc {
-        // A record read whole, with the reason as a header of its own;
-        // one the reader could not read whole is only reported.
-        let Some(record) = &f.record else {
-            return Vec::new();
-        };
-        let first = record.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let reason = f.reason.replace(['\r', '\n'], " ");
-        let mut out = record[..first].to_vec();
-        out.extend_from_slice(format!("WARC-Boilerstrip-Failure: {reason}\r\n").as_bytes());
-        out.extend_from_slice(&record[first..]);
-        return out;
-    }
-    let mut line = match f
-        .record
-        .as_deref()
-        .and_then(|r| serde_json::from_slice::<serde_json::Value>(r).ok())
-    {
-        Some(serde_json::Value::Object(mut record)) => {
-            record.insert("boilerstrip_failure".into(), about);
-            serde_json::Value::Object(record).to_string()
-        }
-        // Not a JSON object (or not read): the line as text beside the reason.
-        _ => serde_json::json!({
-            "boilerstrip_failure": about,
-            "raw": f.record.as_deref().map(String::from_utf8_lossy),
-        })
-        .to_string(),
-    };
-    line.push('\n');
-    line.into_bytes()
 }
 
 fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
