@@ -35,6 +35,7 @@ pub mod jsonl;
 pub mod learn;
 pub mod output;
 pub mod pipeline;
+pub mod repeated;
 pub mod rules;
 pub mod site;
 pub mod warc;

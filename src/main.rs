@@ -210,6 +210,10 @@ struct CleanArgs {
     /// header. Written only when a record failed.
     #[arg(long, value_name = "FILE")]
     failures: Option<PathBuf>,
+    /// Keep the lines the batch's text dumps repeat (3+ words, verbatim on 3+
+    /// pages that are not copies of each other), which are removed by default.
+    #[arg(long)]
+    no_repeated: bool,
     /// With --learn: share of a site's pages a block must appear on.
     #[arg(long, default_value_t = 0.5)]
     learn_share: f64,
@@ -276,6 +280,10 @@ struct EvalArgs {
     /// Write per-page scores as TSV to this file.
     #[arg(long, value_name = "FILE")]
     per_page: Option<PathBuf>,
+    /// With --clean: keep the lines the text dumps repeat, as `clean
+    /// --no-repeated` does.
+    #[arg(long)]
+    no_repeated: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -300,6 +308,10 @@ struct BenchArgs {
     /// Passes over the pages.
     #[arg(long, default_value_t = 5)]
     iterations: usize,
+    /// Leave out the count of the lines the text dumps repeat (by default a
+    /// pass counts them, as `clean` does, and its time is in the figure).
+    #[arg(long)]
+    no_repeated: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -496,6 +508,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         resume: args.resume,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         max_page_bytes: args.max_page_bytes,
+        repeated: !args.no_repeated,
     };
     for dir in &walked.excluded {
         eprintln!(
@@ -599,17 +612,32 @@ fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
         let format = args.rules.format.map(Format::from);
         let site = args.rules.site.clone();
         let (files, _) = input::collect(std::slice::from_ref(&args.dir), false);
-        let by_id: std::collections::HashMap<String, PathBuf> = files
+        // As `clean` does: the lines the dumps repeat are counted window by
+        // window first.
+        let window = boilerstrip::repeated::WINDOW;
+        let cleaners: Vec<Cleaner> = if args.no_repeated {
+            vec![cleaner]
+        } else {
+            files
+                .chunks(window)
+                .map(|w| {
+                    let lines = pipeline::count_repeated(w, format, site.as_ref(), u64::MAX, None);
+                    cleaner.with_repeated(std::sync::Arc::new(lines))
+                })
+                .collect()
+        };
+        let by_id: std::collections::HashMap<String, (PathBuf, usize)> = files
             .into_iter()
-            .filter_map(|f| {
+            .enumerate()
+            .filter_map(|(i, f)| {
                 let stem = f.path.file_stem()?.to_str()?.to_string();
-                Some((stem, f.path))
+                Some((stem, (f.path, (i / window).min(cleaners.len() - 1))))
             })
             .collect();
         let failed = &mut failed;
         Box::new(move |id| {
-            let path = by_id.get(id)?;
-            match pipeline::clean_file(&cleaner, path, format, site.as_ref()) {
+            let (path, w) = by_id.get(id)?;
+            match pipeline::clean_file(&cleaners[*w], path, format, site.as_ref()) {
                 Ok((c, _)) => Some(c.text),
                 Err(e) => {
                     eprintln!("failed: {e}");
@@ -719,9 +747,19 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         let mut out = 0usize;
         for _ in 0..args.iterations.max(1) {
             let t = Instant::now();
+            // Text dumps: the count of repeated lines is part of the work.
+            let counted = (!want_html && !args.no_repeated).then(|| {
+                let texts = set.iter().filter_map(|p| match &p.body {
+                    pipeline::Body::Text(t) => Some(t.as_str()),
+                    pipeline::Body::Html(_) => None,
+                });
+                let lines = boilerstrip::repeated::RepeatedLines::of_texts(texts);
+                cleaner.with_repeated(std::sync::Arc::new(lines))
+            });
+            let cleaner = counted.as_ref().unwrap_or(&cleaner);
             out = set
                 .iter()
-                .map(|p| pipeline::clean_page(&cleaner, p).text.len())
+                .map(|p| pipeline::clean_page(cleaner, p).text.len())
                 .sum();
             best = best.min(t.elapsed().as_secs_f64());
         }

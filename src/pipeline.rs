@@ -34,6 +34,9 @@ pub struct BatchConfig {
     pub progress: bool,
     /// Largest page, decompressed (bytes): a larger one is its failure.
     pub max_page_bytes: u64,
+    /// Count the lines the batch's text dumps repeat, window by window,
+    /// before cleaning them, and remove that chrome ([`crate::repeated`]).
+    pub repeated: bool,
 }
 
 /// A page that could not be cleaned.
@@ -295,7 +298,120 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
         bar
     });
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
+    let pool = (config.jobs > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(config.jobs)
+                .build()
+                .ok()
+        })
+        .flatten();
+    // Without the count of repeated lines the batch is one window.
+    let window = if config.repeated {
+        crate::repeated::WINDOW
+    } else {
+        files.len().max(1)
+    };
+    let mut tally = Tally::default();
+    for (w, (files, planned)) in files.chunks(window).zip(planned.chunks(window)).enumerate() {
+        let counted;
+        let cleaner = if config.repeated {
+            counted = cleaner.with_repeated(std::sync::Arc::new(count_repeated(
+                files,
+                config.format,
+                config.site.as_ref(),
+                config.max_page_bytes,
+                pool.as_ref(),
+            )));
+            &counted
+        } else {
+            cleaner
+        };
+        let first = w * window;
+        let t = clean_window(
+            cleaner,
+            files,
+            planned,
+            first,
+            config,
+            pool.as_ref(),
+            &|t| {
+                if let Some(bar) = &bar {
+                    let done = bytes_done
+                        .fetch_add(t.bytes_in, std::sync::atomic::Ordering::Relaxed)
+                        + t.bytes_in;
+                    let secs = start.elapsed().as_secs_f64().max(1e-3);
+                    bar.set_message(format!("{:.1} MB/s", done as f64 / 1e6 / secs));
+                    bar.inc(1);
+                }
+            },
+        );
+        tally = Tally::merge(tally, t);
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut failures = tally.failures;
+    failures.sort_by_key(|(i, _)| *i);
+    Summary {
+        pages: tally.pages,
+        bytes_in: tally.bytes_in,
+        bytes_out: tally.bytes_out,
+        removed: Category::ALL
+            .iter()
+            .zip(tally.removed)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| (*c, n))
+            .collect(),
+        fallbacks: tally.fallbacks,
+        skipped: tally.skipped,
+        failures: failures.into_iter().map(|(_, f)| f).collect(),
+        links_skipped: 0,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// The repeated lines of one window's text dumps: read in parallel, counted
+/// in input order (so the result does not depend on the threads). A page that
+/// cannot be read is left out here and fails when it is cleaned.
+pub fn count_repeated(
+    files: &[InputFile],
+    format: Option<Format>,
+    site: Option<&Site>,
+    max_page_bytes: u64,
+    pool: Option<&rayon::ThreadPool>,
+) -> crate::repeated::RepeatedLines {
+    let lines_of = |f: &InputFile| -> Option<crate::repeated::PageLines> {
+        let page = read_page_capped(&f.path, format, site, max_page_bytes).ok()?;
+        match &page.body {
+            Body::Text(t) => Some(crate::repeated::PageLines::of_text(t)),
+            Body::Html(_) => None,
+        }
+    };
+    let pages: Vec<Option<crate::repeated::PageLines>> = match pool {
+        Some(pool) => pool.install(|| files.par_iter().map(lines_of).collect()),
+        None => files.iter().map(lines_of).collect(),
+    };
+    let mut counter = crate::repeated::Counter::default();
+    for p in pages.into_iter().flatten() {
+        counter.add(p);
+    }
+    counter.finish()
+}
+
+/// Cleans one window of the batch; `first` is the index of its first page
+/// in the batch (failures are sorted by it), `done` is called per page.
+fn clean_window(
+    cleaner: &Cleaner,
+    files: &[InputFile],
+    planned: &[Result<PathBuf, String>],
+    first: usize,
+    config: &BatchConfig,
+    pool: Option<&rayon::ThreadPool>,
+    done: &(dyn Fn(&Tally) + Sync),
+) -> Tally {
     let work = |(index, (f, out)): (usize, (&InputFile, &Result<PathBuf, String>))| -> Tally {
+        let index = first + index;
         let mut t = Tally::default();
         let result = match out {
             Ok(out) if config.resume && out.exists() => {
@@ -327,54 +443,24 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
                 },
             ));
         }
-        if let Some(bar) = &bar {
-            let done =
-                bytes_done.fetch_add(t.bytes_in, std::sync::atomic::Ordering::Relaxed) + t.bytes_in;
-            let secs = start.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{:.1} MB/s", done as f64 / 1e6 / secs));
-            bar.inc(1);
-        }
+        done(&t);
         t
     };
-    let jobs = files.iter().zip(&planned).enumerate();
-    let tally = if config.jobs <= 1 {
-        jobs.map(work).fold(Tally::default(), Tally::merge)
-    } else {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(config.jobs)
-            .build()
-        {
-            Ok(pool) => pool.install(|| {
-                files
-                    .par_iter()
-                    .zip(planned.par_iter())
-                    .enumerate()
-                    .map(work)
-                    .reduce(Tally::default, Tally::merge)
-            }),
-            Err(_) => jobs.map(work).fold(Tally::default(), Tally::merge),
-        }
-    };
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let mut failures = tally.failures;
-    failures.sort_by_key(|(i, _)| *i);
-    Summary {
-        pages: tally.pages,
-        bytes_in: tally.bytes_in,
-        bytes_out: tally.bytes_out,
-        removed: Category::ALL
+    match pool {
+        Some(pool) => pool.install(|| {
+            files
+                .par_iter()
+                .zip(planned.par_iter())
+                .enumerate()
+                .map(work)
+                .reduce(Tally::default, Tally::merge)
+        }),
+        None => files
             .iter()
-            .zip(tally.removed)
-            .filter(|(_, n)| *n > 0)
-            .map(|(c, n)| (*c, n))
-            .collect(),
-        fallbacks: tally.fallbacks,
-        skipped: tally.skipped,
-        failures: failures.into_iter().map(|(_, f)| f).collect(),
-        links_skipped: 0,
-        elapsed: start.elapsed(),
+            .zip(planned)
+            .enumerate()
+            .map(work)
+            .fold(Tally::default(), Tally::merge),
     }
 }
 

@@ -26,6 +26,7 @@ use crate::document::html::{self, Rendered};
 use crate::document::metadata::Metadata;
 use crate::document::rich::RichOptions;
 use crate::document::{Block, Document};
+use crate::repeated::RepeatedLines;
 use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleRef, RuleSet};
 use crate::site::Site;
 use std::sync::Arc;
@@ -197,6 +198,8 @@ pub struct RenderedPage {
 pub struct Cleaner {
     book: RuleBook,
     config: Config,
+    /// The lines the batch repeats (text dumps), if a batch was counted.
+    repeated: Option<Arc<RepeatedLines>>,
 }
 
 /// What removed a block.
@@ -408,7 +411,11 @@ impl Page<'_, '_> {
 impl Cleaner {
     /// A cleaner over a loaded rule book.
     pub fn new(book: RuleBook, config: Config) -> Cleaner {
-        Cleaner { book, config }
+        Cleaner {
+            book,
+            config,
+            repeated: None,
+        }
     }
 
     /// The same configuration over another rule book.
@@ -416,6 +423,18 @@ impl Cleaner {
         Cleaner {
             book,
             config: self.config.clone(),
+            repeated: self.repeated.clone(),
+        }
+    }
+
+    /// The same cleaner, removing from text dumps the lines of a batch's
+    /// chrome (see [`crate::repeated`]); each such removal is the detector
+    /// `batch-repeated`, its score the pages the line is on.
+    pub fn with_repeated(&self, repeated: Arc<RepeatedLines>) -> Cleaner {
+        Cleaner {
+            book: self.book.clone(),
+            config: self.config.clone(),
+            repeated: (!repeated.is_empty()).then_some(repeated),
         }
     }
 
@@ -708,6 +727,9 @@ impl Cleaner {
         let is_html = blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
         apply_rules(&mut page, doc.source, selected);
+        if !is_html && let Some(repeated) = &self.repeated {
+            remove_repeated(&mut page, repeated);
+        }
         page.text_values = region::text_values(&page);
         // 2. embedded posts. In HTML the post is its own element, and pages
         // keep its text as part of the story; the walk back over lines is
@@ -903,6 +925,24 @@ fn apply_rules(page: &mut Page<'_, '_>, source: &str, selected: bool) {
             } else {
                 page.remove(i, category, By::Rule(m.index));
             }
+        }
+    }
+}
+
+/// Removes the lines the batch repeats on pages unlike each other (the
+/// chrome of its sites), unless a keep rule protects them.
+fn remove_repeated(page: &mut Page<'_, '_>, repeated: &RepeatedLines) {
+    let blocks = page.blocks;
+    for (i, b) in blocks.iter().enumerate() {
+        if page.marks[i] != Mark::Open {
+            continue;
+        }
+        if let Some(pages) = repeated.pages_of(b.text) {
+            page.remove(
+                i,
+                Category::Navigation,
+                By::Detector("batch-repeated", pages as f32),
+            );
         }
     }
 }
