@@ -123,9 +123,30 @@ const BOILERPLATE: &[(&str, Category)] = &[
     ("Leia também", Category::Teasers),
     ("Publicidade", Category::Ads),
     ("Política de privacidade", Category::Navigation),
+    ("Você pode gostar...", Category::Teasers),
+    // ru
+    ("Фото: личный архив Олеси Куприн", Category::Captions),
     // en
     ("Was this article helpful?", Category::Feedback),
     ("Rate this recipe", Category::Feedback),
+    ("Back to Gallery", Category::Navigation),
+    ("Image 3 of 12", Category::Navigation),
+    ("1 / 8", Category::Navigation),
+    (
+        "Media playback is unsupported on your device",
+        Category::Navigation,
+    ),
+    ("Image copyright Getty Images", Category::Captions),
+    ("Other news in this section", Category::Teasers),
+    (
+        "*These statements have not been evaluated by the Food and Drug Administration. This product is not intended to diagnose, treat, cure, or prevent any disease.",
+        Category::Legal,
+    ),
+    (
+        "iPhone and iPad are registered trademarks of Apple Inc., registered in the U.S. and other countries.",
+        Category::Legal,
+    ),
+    ("Zurück zur Galerie", Category::Navigation),
 ];
 
 /// Sentences of articles that start with, or hold, the words of a label.
@@ -139,6 +160,9 @@ const ARTICLE: &[&str] = &[
     "Publicidad engañosa: la autoridad multó a la empresa con dos millones de euros.",
     "Reklama w telewizji kosztuje coraz więcej, wynika z raportu agencji.",
     "Foto- und Videoaufnahmen sind während der Sitzung nicht erlaubt, teilte das Gericht mit.",
+    "Image 3 of the series shows the bridge before the flood, the curator said.",
+    "Back to the gallery went the paintings once the loan had ended.",
+    "Other news in the region was overshadowed by the storm.",
 ];
 
 #[test]
