@@ -49,6 +49,11 @@ pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
             budget -= len;
             let score = 1.0 - budget as f32 / POST_BUDGET as f32;
             page.remove(j, Category::Share, By::Detector(NAME, score));
+            // A post is one paragraph: a blank line above its first line
+            // ends it (above it is the article's lead-in, "See tweets:").
+            if page.blocks[j].blank_before {
+                break;
+            }
         }
     }
 }
@@ -73,6 +78,36 @@ mod tests {
         ));
         assert!(ATTRIBUTION.is_match("— NWS Boston (@NWSBoston) Nov. 19, 2019"));
         assert!(!ATTRIBUTION.is_match("— and then he left, on February 12, 2025."));
+    }
+
+    #[test]
+    fn a_post_ends_at_the_blank_line_above_it() {
+        let page = "The senate met again on Tuesday after its recess, the clerk said in a statement.\n\n\
+                    The details of the session were shared on the senate's account.\n\n\
+                    See tweets:\n\n\
+                    Senate resolves to:\n\
+                    Observe a minute silence in honour of the departed.\n\n\
+                    — The Senate (@Senate) October 9, 2018\n";
+        let cleaner = crate::clean::Cleaner::new(
+            crate::rules::RuleBook::shipped().unwrap(),
+            crate::clean::Config::default(),
+        );
+        let cleaned = cleaner.clean_text(page, None);
+        let by_post: Vec<&str> = cleaned
+            .removals
+            .iter()
+            .filter(|r| matches!(&r.by, crate::clean::RemovedBy::Detector { name, .. } if *name == NAME))
+            .map(|r| cleaned.text_of(r))
+            .collect();
+        assert_eq!(
+            by_post,
+            [
+                "Senate resolves to:",
+                "Observe a minute silence in honour of the departed."
+            ]
+        );
+        // The attribution goes too (a rule names it).
+        assert!(!cleaned.text.contains("@Senate"), "{}", cleaned.text);
     }
 
     #[test]
