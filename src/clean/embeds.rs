@@ -26,13 +26,15 @@ static REPORTED_SPEECH: LazyLock<Regex> = LazyLock::new(|| {
 /// The name of this detector in reports.
 pub(crate) const NAME: &str = "embedded-post";
 
+/// Whether a block is an embedded post's attribution line.
+pub(crate) fn is_attribution(b: &crate::document::Block<'_>) -> bool {
+    let t = b.visible.as_ref();
+    b.features.words <= 30 && t.starts_with(['—', '–', '-']) && ATTRIBUTION.is_match(t)
+}
+
 pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
-    let attribution: &Regex = &ATTRIBUTION;
     for i in 0..page.blocks.len() {
-        let b = &page.blocks[i];
-        let t = b.visible.as_ref();
-        if b.features.words > 30 || !t.starts_with(['—', '–', '-']) || !attribution.is_match(t)
-        {
+        if !is_attribution(&page.blocks[i]) {
             continue;
         }
         page.remove(i, Category::Share, By::Detector(NAME, 1.0));

@@ -240,8 +240,12 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
     // not end it: chrome that ends an article comes in runs.
     let mut run = 0;
     for i in start..end {
+        // Nor does an embedded post (its text and attribution are removed
+        // as share lines): the story goes on under it.
+        let post = matches!(page.marks[i], Mark::Removed(_, By::Detector(n, _)) if n == super::embeds::NAME)
+            || super::embeds::is_attribution(&page.blocks[i]);
         match page.marks[i] {
-            m if is_separator(m) => run += 1,
+            m if is_separator(m) && !post => run += 1,
             Mark::Removed(..) => {}
             _ => {
                 if run >= SEPARATOR_RUN && !segments.last().is_some_and(|s| s.is_empty()) {
