@@ -124,6 +124,12 @@ const BOILERPLATE: &[(&str, Category)] = &[
     ("Publicidade", Category::Ads),
     ("Política de privacidade", Category::Navigation),
     ("Você pode gostar...", Category::Teasers),
+    (
+        "ATENÇÃO: Comentários com textos ofensivos não serão aprovados pelo moderador.",
+        Category::Comments,
+    ),
+    ("Tags:", Category::Navigation),
+    ("Schlagwörter", Category::Navigation),
     // ru
     ("Фото: личный архив Олеси Куприн", Category::Captions),
     // en
