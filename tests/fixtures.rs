@@ -56,7 +56,7 @@ fn text_fixtures() {
             ..Config::default()
         },
     );
-    let cases = cases("text", 14);
+    let cases = cases("text", 15);
     let mut failures = String::new();
     for case in &cases {
         let input = std::fs::read_to_string(case.join("input.txt")).unwrap();

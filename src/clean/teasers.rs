@@ -260,8 +260,11 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
         return;
     }
     let words = |s: &Vec<usize>| -> u32 { s.iter().map(|&i| page.blocks[i].features.words).sum() };
+    // The article is the first segment that has at least half the words of
+    // the largest: a rail of teasers after the story can outweigh it.
+    let most = segments.iter().map(words).max().unwrap_or(0);
     let core = (0..segments.len())
-        .max_by_key(|&k| words(&segments[k]))
+        .find(|&k| words(&segments[k]) * 2 >= most)
         .expect("at least two segments");
     // The article's words, hashed only if a segment after it is big
     // enough to judge.
