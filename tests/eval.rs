@@ -12,16 +12,16 @@ use std::process::Command;
 
 /// Text-mode F1 on textdumps-zyte recorded in the README; a drop of more than
 /// 0.005 fails.
-const TEXT_F1: f64 = 0.925;
+const TEXT_F1: f64 = 0.932;
 
 /// HTML F1 on the zyte pages recorded in the README; a drop of more than
 /// 0.005 fails.
-const HTML_F1: f64 = 0.969;
+const HTML_F1: f64 = 0.971;
 
 /// Snippet F1 on the open-web pages (web-mixed), HTML and text dumps,
 /// recorded in the README; a drop of more than 0.005 fails.
 const WEB_HTML_F1: f64 = 0.940;
-const WEB_TEXT_F1: f64 = 0.882;
+const WEB_TEXT_F1: f64 = 0.884;
 /// Snippet recall on web-mixed HTML recorded in the README.
 const WEB_HTML_RECALL: f64 = 0.931;
 
@@ -70,6 +70,11 @@ fn text_mode_accuracy_holds() {
     assert!(
         scores.f1 >= 0.90,
         "F1 {:.4} is under the 0.90 the foundation promises",
+        scores.f1
+    );
+    assert!(
+        scores.f1 >= 0.93,
+        "F1 {:.4} is under the 0.93 the text-dump work set as its target",
         scores.f1
     );
     assert!(
