@@ -1,18 +1,22 @@
 //! boilerstrip turns scraped pages into clean article bodies.
 //!
-//! The crate reads as its pipeline, a module per stage:
+//! This crate is the core: it cleans one page at a time and holds no threads,
+//! files or command line of its own (the `boilerstrip-batch` crate runs
+//! batches, `boilerstrip-cli` is the command). It reads as its pipeline, a
+//! module per stage:
 //!
-//! 1. [`input`] — finds pages (files, directory trees, stdin) and tells
-//!    their format; [`site`] says which site a page belongs to (the host
-//!    whose site files apply) and where that came from;
+//! 1. [`site`] — which site a page belongs to (the host whose site files
+//!    apply) and where that came from; [`charset`] — how a page's bytes
+//!    become text;
 //! 2. [`document`] — turns a page into ordered blocks with cheap features;
 //! 3. [`rules`] — loads and checks rule files, compiles them once per site;
 //! 4. [`clean`] — decides block by block what is article and what is
 //!    boilerplate, recording the rule or detector behind every removal;
-//! 5. [`output`] — writes results atomically;
+//!    [`repeated`] — the lines a batch repeats, counted by the caller and
+//!    handed to the cleaner;
+//! 5. [the `format` module](crate::format) — the kept blocks as Markdown or minimal HTML;
 //!
-//! with [`pipeline`] as the one place that wires them and fans a batch out over
-//! rayon, and [`eval`] to measure accuracy the way our benchmarks do.
+//! and [`eval`] to measure accuracy the way our benchmarks do.
 //!
 //! ```
 //! use boilerstrip::{clean::{Cleaner, Config}, rules::RuleBook};
@@ -23,6 +27,20 @@
 //! assert!(cleaned.text.starts_with("The council voted"));
 //! assert!(!cleaned.text.contains("Share this post"));
 //! ```
+//!
+//! An HTML page is bytes (its charset is found as a browser finds it):
+//!
+//! ```
+//! use boilerstrip::{clean::{Cleaner, Config}, rules::RuleBook};
+//! let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
+//! let page = b"<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><article><h1>Bridge</h1>\
+//!              <p>The council voted on Tuesday to rebuild the old bridge, ending a decade of delays.</p>\
+//!              <p>Work starts in March and should take two years, the mayor said after the vote.</p></article>\
+//!              <footer><p>Share this post</p></footer></body></html>";
+//! let cleaned = cleaner.clean_html(page, None);
+//! assert!(cleaned.text.contains("The council voted"));
+//! assert!(!cleaned.text.contains("Share this post") && !cleaned.text.contains("Home"));
+//! ```
 #![deny(missing_docs)]
 
 pub mod charset;
@@ -30,12 +48,6 @@ pub mod clean;
 pub mod document;
 pub mod eval;
 pub mod format;
-pub mod input;
-pub mod jsonl;
-pub mod learn;
-pub mod output;
-pub mod pipeline;
 pub mod repeated;
 pub mod rules;
 pub mod site;
-pub mod warc;

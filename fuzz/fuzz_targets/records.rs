@@ -2,7 +2,7 @@
 //! or reported, never a panic.
 #![no_main]
 use boilerstrip::clean::{Cleaner, Config};
-use boilerstrip::jsonl::JsonlConfig;
+use boilerstrip_batch::jsonl::JsonlConfig;
 use boilerstrip::rules::RuleBook;
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
@@ -12,8 +12,8 @@ static CLEANER: LazyLock<Cleaner> = LazyLock::new(|| Cleaner::new(RuleBook::ship
 fuzz_target!(|data: &[u8]| {
     let config = JsonlConfig { window: 4, ..JsonlConfig::default() };
     let mut out = Vec::new();
-    let _ = boilerstrip::jsonl::run(&CLEANER, data, &mut out, &config);
+    let _ = boilerstrip_batch::jsonl::run(&CLEANER, data, &mut out, &config);
     out.clear();
-    let all = boilerstrip::warc::Statuses::parse("all").unwrap();
-    let _ = boilerstrip::warc::run(&CLEANER, data, &mut out, &config, &all);
+    let all = boilerstrip_batch::warc::Statuses::parse("all").unwrap();
+    let _ = boilerstrip_batch::warc::run(&CLEANER, data, &mut out, &config, &all);
 });

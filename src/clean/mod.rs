@@ -60,7 +60,7 @@ pub struct Config {
 }
 
 /// Which way the content detector leans (`--favor`). Its two shifts are
-/// here, [`Favor::penalty_scale`] and [`Favor::element_text`], each
+/// here, [`Favor::penalty_scale`] and `Favor::element_text`, each
 /// measured on the dev sets (the README has the figures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Favor {
@@ -223,12 +223,11 @@ pub enum RemovedBy {
 pub enum Fallback {
     /// No block reads as body text: the page was cleaned by its rules alone.
     NoRegion,
-    /// The detectors would have left fewer than
-    /// [`region::EMPTIED_WORDS`] words of a page whose region holds body
+    /// The detectors would have left fewer than 10 words (the cleaner's
+    /// `EMPTIED_WORDS`) of a page whose region holds body
     /// text: the region's paragraphs that no rule removed were kept.
     Emptied,
-    /// The page's visible text came to fewer than [`region::EMPTIED_WORDS`]
-    /// words, and its `<noscript>` elements held more: the page was
+    /// The page's visible text came to fewer than 10 words, and its `<noscript>` elements held more: the page was
     /// cleaned with them as visible text (pages that print the article
     /// only for readers without scripts).
     Noscript,

@@ -10,10 +10,10 @@
 use boilerstrip::clean::{
     Cleaned, Cleaner as Core, Config, Fallback, Favor, OutputFormat, RemovedBy,
 };
-use boilerstrip::input::Format;
-use boilerstrip::pipeline;
 use boilerstrip::rules::{RuleBook, RuleDir, RulesError};
 use boilerstrip::site::{Site, SiteSource};
+use boilerstrip_batch::input::Format;
+use boilerstrip_batch::pipeline;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;

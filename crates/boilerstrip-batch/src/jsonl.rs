@@ -8,8 +8,8 @@
 //! is not a JSON object, or has no page field, is reported with its line
 //! number and the batch goes on.
 
-use crate::clean::Cleaner;
-use crate::site::{Site, SiteSource};
+use boilerstrip::clean::Cleaner;
+use boilerstrip::site::{Site, SiteSource};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
@@ -27,7 +27,7 @@ pub struct JsonlConfig {
     /// field the clean text is written to.
     pub text_field: String,
     /// Field holding the page's content type (`text/html; charset=…`):
-    /// the transport charset of its HTML (see [`crate::charset`]).
+    /// the transport charset of its HTML (see [`boilerstrip::charset`]).
     pub content_type_field: String,
     /// The site of every record (`--site`), instead of its URL's host.
     pub site: Option<Site>,
@@ -342,11 +342,11 @@ pub(crate) fn run_ordered<T: Send>(
 /// fields of the record (not as a JSON string inside it).
 pub(crate) fn insert_output(
     cleaner: &Cleaner,
-    cleaned: &crate::clean::Cleaned,
+    cleaned: &boilerstrip::clean::Cleaned,
     record: &mut Map<String, Value>,
     text_field: &str,
 ) {
-    if cleaner.output_format() == crate::clean::OutputFormat::Json {
+    if cleaner.output_format() == boilerstrip::clean::OutputFormat::Json {
         if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&cleaner.render(cleaned)) {
             for (k, v) in fields {
                 match k.as_str() {
@@ -461,8 +461,8 @@ fn clean_record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::Config;
-    use crate::rules::RuleBook;
+    use boilerstrip::clean::Config;
+    use boilerstrip::rules::RuleBook;
 
     fn cleaner() -> Cleaner {
         Cleaner::new(RuleBook::shipped().unwrap(), Config::default())

@@ -11,8 +11,10 @@ use common::*;
 /// variable `BOILERSTRIP_TEST_ROOT` moves it (see
 /// `no_test_depends_on_where_the_checkout_sits`).
 fn root() -> PathBuf {
-    std::env::var_os(ROOT_VAR)
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+    std::env::var_os(ROOT_VAR).map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")),
+        PathBuf::from,
+    )
 }
 
 const ROOT_VAR: &str = "BOILERSTRIP_TEST_ROOT";

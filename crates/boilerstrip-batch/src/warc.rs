@@ -21,11 +21,11 @@
 //! Records before a break are always kept. The HTTP messages inside
 //! response records are decoded (chunked transfer-encoding, gzip, deflate,
 //! br and zstd content-encodings) and their charset taken from the HTTP
-//! header as [`crate::charset`] orders it; only the statuses asked for
+//! header as [`boilerstrip::charset`] orders it; only the statuses asked for
 //! (2xx by default) are cleaned, the rest counted as passed over.
 
-use crate::clean::Cleaner;
 use crate::jsonl::{JsonlConfig, JsonlSummary, RecordFailure, run_ordered};
+use boilerstrip::clean::Cleaner;
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
 
@@ -1468,7 +1468,7 @@ fn clean_response(
     });
     let site = config.site.clone().or_else(|| {
         url.as_deref()
-            .and_then(|u| crate::site::Site::new(u, crate::site::SiteSource::Url))
+            .and_then(|u| boilerstrip::site::Site::new(u, boilerstrip::site::SiteSource::Url))
     });
     let cleaned = cleaner.clean_http(payload, site.as_ref(), url.as_deref(), content_type);
     let bytes_out = cleaned.text.len() as u64;
@@ -1504,8 +1504,8 @@ fn clean_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::Config;
-    use crate::rules::RuleBook;
+    use boilerstrip::clean::Config;
+    use boilerstrip::rules::RuleBook;
 
     const PARA: &str = "The regional rail operator said on Monday that it would add forty trains a day to the coastal line from next spring.";
 

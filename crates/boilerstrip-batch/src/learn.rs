@@ -6,9 +6,9 @@
 //! and proposes a site file with the phrases above a share, each annotated
 //! with how often it was seen, for a person to review and edit.
 
-use crate::clean::Cleaner;
-use crate::document::Document;
 use crate::pipeline::{Body, InputPage};
+use boilerstrip::clean::Cleaner;
+use boilerstrip::document::Document;
 use std::collections::HashMap;
 
 /// Blocks longer than this are not considered (article paragraphs).
@@ -176,7 +176,7 @@ pub fn propose_with_holders(
         .collect();
     push_rule(
         &mut s,
-        &format!("{}.learned-elements", crate::rules::id_prefix(host)),
+        &format!("{}.learned-elements", boilerstrip::rules::id_prefix(host)),
         "Elements that hold nothing but repeated blocks (learned)",
         "selectors",
         &items,
@@ -224,7 +224,7 @@ pub fn propose(host: &str, pages: usize, learned: &[Learned]) -> String {
     let items: Vec<(&str, usize)> = fresh.iter().map(|l| (l.phrase.as_str(), l.pages)).collect();
     push_rule(
         &mut s,
-        &format!("{}.learned", crate::rules::id_prefix(host)),
+        &format!("{}.learned", boilerstrip::rules::id_prefix(host)),
         "Blocks repeated across the site's pages (learned)",
         "phrases",
         &items,
@@ -236,8 +236,8 @@ pub fn propose(host: &str, pages: usize, learned: &[Learned]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::Config;
-    use crate::rules::{RuleBook, parse_rule_file};
+    use boilerstrip::clean::Config;
+    use boilerstrip::rules::{RuleBook, parse_rule_file};
 
     fn text_page(body: &str) -> InputPage {
         InputPage {

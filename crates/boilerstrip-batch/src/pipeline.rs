@@ -6,11 +6,11 @@
 //! Results do not depend on the number of workers: `jobs = 1` writes the same
 //! bytes. A page that fails is reported and the batch goes on.
 
-use crate::clean::Cleaner;
 use crate::input::{Format, InputError, InputFile, text_of_owned};
 use crate::output::{OutputError, output_path, write_atomic};
-use crate::rules::Category;
-use crate::site::Site;
+use boilerstrip::clean::Cleaner;
+use boilerstrip::rules::Category;
+use boilerstrip::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ pub struct BatchConfig {
     /// Largest page, decompressed (bytes): a larger one is its failure.
     pub max_page_bytes: u64,
     /// Count the lines the batch's text dumps repeat, window by window,
-    /// before cleaning them, and remove that chrome ([`crate::repeated`]).
+    /// before cleaning them, and remove that chrome ([`boilerstrip::repeated`]).
     pub repeated: bool,
 }
 
@@ -187,7 +187,7 @@ pub fn read_page_capped(
 }
 
 /// Cleans a page that has been read.
-pub fn clean_page(cleaner: &Cleaner, page: &InputPage) -> crate::clean::Cleaned {
+pub fn clean_page(cleaner: &Cleaner, page: &InputPage) -> boilerstrip::clean::Cleaned {
     match &page.body {
         Body::Text(text) => cleaner.clean_text(text, page.site.as_ref()),
         Body::Html(bytes) => cleaner.clean_html(bytes, page.site.as_ref()),
@@ -200,13 +200,13 @@ pub fn clean_file(
     path: &Path,
     format: Option<Format>,
     site: Option<&Site>,
-) -> Result<(crate::clean::Cleaned, u64), InputError> {
+) -> Result<(boilerstrip::clean::Cleaned, u64), InputError> {
     let page = read_page(path, format, site)?;
     Ok((clean_page(cleaner, &page), page.bytes))
 }
 
 /// Cleans one page held in memory (stdin, a binding's argument) as a file
-/// of that format is cleaned: HTML bytes are decoded by [`crate::charset`]
+/// of that format is cleaned: HTML bytes are decoded by [`boilerstrip::charset`]
 /// (`content_type` the transport's charset, if any); a text dump must be
 /// text ([`crate::input::text_of`], errors naming the page `name`). The
 /// site is `site` when given, else the one `url` names, as for a record;
@@ -219,8 +219,8 @@ pub fn clean_bytes(
     site: Option<&Site>,
     url: Option<&str>,
     content_type: Option<&str>,
-) -> Result<crate::clean::Cleaned, InputError> {
-    let from_url = url.and_then(|u| Site::new(u, crate::site::SiteSource::Url));
+) -> Result<boilerstrip::clean::Cleaned, InputError> {
+    let from_url = url.and_then(|u| Site::new(u, boilerstrip::site::SiteSource::Url));
     let site = site.or(from_url.as_ref());
     Ok(match format {
         Format::Html => cleaner.clean_http(bytes, site, url, content_type),
@@ -308,7 +308,7 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
         .flatten();
     // Without the count of repeated lines the batch is one window.
     let window = if config.repeated {
-        crate::repeated::WINDOW
+        boilerstrip::repeated::WINDOW
     } else {
         files.len().max(1)
     };
@@ -380,19 +380,19 @@ pub fn count_repeated(
     site: Option<&Site>,
     max_page_bytes: u64,
     pool: Option<&rayon::ThreadPool>,
-) -> crate::repeated::RepeatedLines {
-    let lines_of = |f: &InputFile| -> Option<crate::repeated::PageLines> {
+) -> boilerstrip::repeated::RepeatedLines {
+    let lines_of = |f: &InputFile| -> Option<boilerstrip::repeated::PageLines> {
         let page = read_page_capped(&f.path, format, site, max_page_bytes).ok()?;
         match &page.body {
-            Body::Text(t) => Some(crate::repeated::PageLines::of_text(t)),
+            Body::Text(t) => Some(boilerstrip::repeated::PageLines::of_text(t)),
             Body::Html(_) => None,
         }
     };
-    let pages: Vec<Option<crate::repeated::PageLines>> = match pool {
+    let pages: Vec<Option<boilerstrip::repeated::PageLines>> = match pool {
         Some(pool) => pool.install(|| files.par_iter().map(lines_of).collect()),
         None => files.iter().map(lines_of).collect(),
     };
-    let mut counter = crate::repeated::Counter::default();
+    let mut counter = boilerstrip::repeated::Counter::default();
     for p in pages.into_iter().flatten() {
         counter.add(p);
     }
@@ -539,7 +539,7 @@ fn site_of(path: &Path, config: &BatchConfig) -> Option<Site> {
             return None;
         }
         let bytes = crate::input::read(path).ok()?;
-        Site::of_html(&crate::document::html::decode(&bytes))
+        Site::of_html(&boilerstrip::document::html::decode(&bytes))
     })
 }
 

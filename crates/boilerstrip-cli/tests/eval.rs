@@ -26,7 +26,7 @@ const WEB_TEXT_F1: f64 = 0.884;
 const WEB_HTML_RECALL: f64 = 0.931;
 
 fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/evaldata");
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("../shared/evaldata");
     if dir.join("score.py").is_file() {
         return Some(dir);
     }

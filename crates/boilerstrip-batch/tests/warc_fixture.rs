@@ -12,15 +12,15 @@
 //! warc_fixture` writes it again.
 
 use boilerstrip::clean::{Cleaner, Config};
-use boilerstrip::jsonl::{JsonlConfig, JsonlSummary};
 use boilerstrip::rules::RuleBook;
-use boilerstrip::warc::Statuses;
+use boilerstrip_batch::jsonl::{JsonlConfig, JsonlSummary};
+use boilerstrip_batch::warc::Statuses;
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/warc/payloads.warc")
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("fixtures/warc/payloads.warc")
 }
 
 /// A news page: a menu, the headline, the article's paragraphs, a footer.
@@ -396,7 +396,7 @@ fn record(kind: &str, uri: Option<&str>, n: usize, content_type: &str, block: &[
 fn clean(bytes: &[u8]) -> (Vec<Value>, JsonlSummary) {
     let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
     let mut out = Vec::new();
-    let summary = boilerstrip::warc::run(
+    let summary = boilerstrip_batch::warc::run(
         &cleaner,
         bytes,
         &mut out,

@@ -6,10 +6,10 @@ use anyhow::{Context, Result, bail};
 use boilerstrip::clean::{Cleaner, Config, Favor, OutputFormat};
 use boilerstrip::document::Document;
 use boilerstrip::eval;
-use boilerstrip::input::{self, Format};
-use boilerstrip::pipeline::{self, BatchConfig};
 use boilerstrip::rules::{RuleBook, RuleDir};
 use boilerstrip::site::{Site, SiteSource};
+use boilerstrip_batch::input::{self, Format};
+use boilerstrip_batch::pipeline::{self, BatchConfig};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -516,7 +516,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             dir.display()
         );
     }
-    let stale = boilerstrip::output::remove_stale_temps(&config.out_dir);
+    let stale = boilerstrip_batch::output::remove_stale_temps(&config.out_dir);
     if stale > 0 && !args.quiet {
         eprintln!(
             "note: removed {stale} temporary file(s) an interrupted run left in {}",
@@ -566,7 +566,7 @@ fn emit(output: &Option<PathBuf>, bytes: &[u8]) -> Result<ExitCode> {
         ))
         .into()),
         Some(p) => {
-            boilerstrip::output::write_atomic(p, bytes, None)?;
+            boilerstrip_batch::output::write_atomic(p, bytes, None)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -714,7 +714,7 @@ fn eval_cmd(args: EvalArgs) -> Result<ExitCode> {
         eprintln!("({:.2}s)", started.elapsed().as_secs_f64());
     }
     if let Some(path) = &args.per_page {
-        boilerstrip::output::write_atomic(path, tsv.as_bytes(), None)?;
+        boilerstrip_batch::output::write_atomic(path, tsv.as_bytes(), None)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -928,7 +928,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
     if jobs == 0 {
         return Err(Usage("--jobs must be at least 1".into()).into());
     }
-    let config = boilerstrip::jsonl::JsonlConfig {
+    let config = boilerstrip_batch::jsonl::JsonlConfig {
         id_field: args.id_field.clone(),
         url_field: args.url_field.clone(),
         html_field: args.html_field.clone(),
@@ -954,7 +954,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-            Some(boilerstrip::output::temp_builder().tempfile_in(dir)?)
+            Some(boilerstrip_batch::output::temp_builder().tempfile_in(dir)?)
         }
         None => None,
     };
@@ -963,7 +963,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
-    let statuses = boilerstrip::warc::Statuses::parse(&args.status).map_err(Usage)?;
+    let statuses = boilerstrip_batch::warc::Statuses::parse(&args.status).map_err(Usage)?;
     let started = Instant::now();
     let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
     let mut passed_over: std::collections::BTreeMap<String, usize> = Default::default();
@@ -992,9 +992,9 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
             }
         };
         let summary = if args.warc {
-            boilerstrip::warc::run(cleaner, reader, &mut out, &config, &statuses)
+            boilerstrip_batch::warc::run(cleaner, reader, &mut out, &config, &statuses)
         } else {
-            boilerstrip::jsonl::run(cleaner, reader, &mut out, &config)
+            boilerstrip_batch::jsonl::run(cleaner, reader, &mut out, &config)
         }
         .with_context(|| name.clone())?;
         for w in &summary.warnings {
@@ -1022,7 +1022,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let mut tmp = boilerstrip::output::temp_builder()
+        let mut tmp = boilerstrip_batch::output::temp_builder()
             .tempfile_in(dir)
             .with_context(|| path.display().to_string())?;
         tmp.write_all(&dead_letters)
@@ -1127,7 +1127,7 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     for e in &errors {
         eprintln!("failed: {e}");
     }
-    let mut learner = boilerstrip::learn::Learner::default();
+    let mut learner = boilerstrip_batch::learn::Learner::default();
     let mut failed = errors.len();
     for f in &files {
         match pipeline::read_page(&f.path, None, Some(&args.site)) {
@@ -1144,7 +1144,7 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     let learned = learner.repeated(args.min_share, args.min_pages);
     print!(
         "{}",
-        boilerstrip::learn::propose(args.site.host(), learner.pages(), &learned)
+        boilerstrip_batch::learn::propose(args.site.host(), learner.pages(), &learned)
     );
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -1177,7 +1177,11 @@ fn import_ftr(files: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
         match out {
             Some(dir) => {
                 let path = dir.join("sites").join(format!("{}.toml", imported.host));
-                boilerstrip::output::write_atomic(&path, imported.toml.as_bytes(), Some(file))?;
+                boilerstrip_batch::output::write_atomic(
+                    &path,
+                    imported.toml.as_bytes(),
+                    Some(file),
+                )?;
                 eprintln!("{} -> {}", file.display(), path.display());
             }
             None => {

@@ -7,16 +7,17 @@
 //! Under CI (`CI=true`) its absence is a failure.
 
 use boilerstrip::clean::{Cleaner, Config};
-use boilerstrip::jsonl::{JsonlConfig, JsonlSummary};
 use boilerstrip::rules::RuleBook;
-use boilerstrip::warc::{Reader, Statuses};
+use boilerstrip_batch::jsonl::{JsonlConfig, JsonlSummary};
+use boilerstrip_batch::warc::{Reader, Statuses};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn samples() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/warc-samples");
+    let dir =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("../shared/warc-samples");
     if dir.join("example.warc").is_file() {
         return Some(dir);
     }
@@ -236,7 +237,7 @@ fn cleaner() -> Cleaner {
 fn clean(cleaner: &Cleaner, path: &Path) -> (Vec<Value>, JsonlSummary) {
     let input = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let mut out = Vec::new();
-    let summary = boilerstrip::warc::run(
+    let summary = boilerstrip_batch::warc::run(
         cleaner,
         input,
         &mut out,
@@ -352,8 +353,8 @@ fn every_sample_file_gives_its_records_and_their_clean_text() {
                 .unwrap_or_else(|| panic!("{}: no block for {r}", e.file));
             let file = tmp.path().join("page.html");
             std::fs::write(&file, payload(block)).unwrap();
-            let page = boilerstrip::pipeline::read_page(&file, None, None).unwrap();
-            let want = boilerstrip::pipeline::clean_page(&cleaner, &page);
+            let page = boilerstrip_batch::pipeline::read_page(&file, None, None).unwrap();
+            let want = boilerstrip_batch::pipeline::clean_page(&cleaner, &page);
             assert!(!want.text.is_empty(), "{}: an empty page", e.file);
             assert_eq!(r["text"].as_str().unwrap(), want.text, "{}", e.file);
         }

@@ -1,5 +1,5 @@
 //! Finding pages: files and directory trees, and their format (their site is
-//! [`crate::site`]'s to say).
+//! [`boilerstrip::site`]'s to say).
 //!
 //! This stage reads nothing but names and bytes; it never modifies an input.
 

@@ -1,0 +1,23 @@
+//! Batches for boilerstrip: everything that reads many pages, runs threads
+//! or touches the file system, around the core library `boilerstrip`.
+//!
+//! 1. [`input`] — finds pages (files, directory trees, stdin, `.gz`/`.zst`)
+//!    and tells their format;
+//! 2. [`jsonl`] and [`warc`] — records: JSONL pages in, JSONL out, in input
+//!    order; WARC and ARC archives' HTML responses;
+//! 3. [`pipeline`] — the batch of files: each page read, cleaned and written
+//!    inside one rayon task, the lines a batch repeats counted first, every
+//!    failure reported;
+//! 4. [`learn`] — a site's repeated blocks learned from many of its pages;
+//! 5. [`output`] — atomic writes and the output tree.
+//!
+//! The core library knows none of this: it cleans one page at a time, and
+//! this crate calls it.
+#![deny(missing_docs)]
+
+pub mod input;
+pub mod jsonl;
+pub mod learn;
+pub mod output;
+pub mod pipeline;
+pub mod warc;
