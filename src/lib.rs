@@ -19,7 +19,7 @@
 //! and [`eval`] to measure accuracy the way our benchmarks do.
 //!
 //! ```
-//! use boilerstrip::{clean::{Cleaner, Config}, rules::RuleBook};
+//! use boilerstrip::{Cleaner, Config, RuleBook};
 //! let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
 //! let page = "Home\nNews\n\nThe council voted on Tuesday to rebuild the old bridge, ending a decade of delays.\n\
 //!             Work starts in March and should take two years, the mayor said after the vote.\n\nShare this post\n";
@@ -31,7 +31,7 @@
 //! An HTML page is bytes (its charset is found as a browser finds it):
 //!
 //! ```
-//! use boilerstrip::{clean::{Cleaner, Config}, rules::RuleBook};
+//! use boilerstrip::{Cleaner, Config, RuleBook};
 //! let cleaner = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
 //! let page = b"<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><article><h1>Bridge</h1>\
 //!              <p>The council voted on Tuesday to rebuild the old bridge, ending a decade of delays.</p>\
@@ -42,6 +42,11 @@
 //! assert!(!cleaned.text.contains("Share this post") && !cleaned.text.contains("Home"));
 //! ```
 #![deny(missing_docs)]
+
+// What most users need, at the root: `boilerstrip::Cleaner` and the rest.
+pub use clean::{Cleaned, Cleaner, Config, Favor, OutputFormat, Removal, RemovedBy};
+pub use rules::{Category, RuleBook, RulesError};
+pub use site::Site;
 
 pub mod charset;
 pub mod clean;

@@ -49,13 +49,7 @@ fn cases(kind: &str, min: usize) -> Vec<std::path::PathBuf> {
 #[test]
 fn text_fixtures() {
     let verbatim = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
-    let plain = Cleaner::new(
-        RuleBook::shipped().unwrap(),
-        Config {
-            plain: true,
-            ..Config::default()
-        },
-    );
+    let plain = Cleaner::new(RuleBook::shipped().unwrap(), Config::default().plain(true));
     let cases = cases("text", 15);
     let mut failures = String::new();
     for case in &cases {

@@ -11,10 +11,7 @@ use std::path::Path;
 fn metadata_fixtures() {
     let cleaner = Cleaner::new(
         RuleBook::shipped().unwrap(),
-        Config {
-            metadata: true,
-            ..Config::default()
-        },
+        Config::default().metadata(true),
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/metadata");
     let mut cases: Vec<_> = std::fs::read_dir(&root)

@@ -31,8 +31,11 @@ use crate::rules::{Action, Category, RuleBook, RuleMatch, RuleRef, RuleSet};
 use crate::site::Site;
 use std::sync::Arc;
 
-/// Settings of the cleaner. `Default` gives what the CLI uses.
+/// Settings of the cleaner. `Default` gives what the CLI uses; each setting
+/// has a setter of its name, so new ones can come without breaking callers:
+/// `Config::default().plain(true).favor(Favor::Precision)`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// Keep the headline found just above the article (text mode).
     pub keep_title: bool,
@@ -161,6 +164,59 @@ impl OutputFormat {
     /// Whether the format is written from the page's inline formatting.
     pub fn is_rich(self) -> bool {
         matches!(self, OutputFormat::Markdown | OutputFormat::Html)
+    }
+}
+
+impl Config {
+    /// Keep the headline found just above the article (text mode).
+    pub fn keep_title(mut self, on: bool) -> Config {
+        self.keep_title = on;
+        self
+    }
+    /// Write kept blocks as a reader sees them.
+    pub fn plain(mut self, on: bool) -> Config {
+        self.plain = on;
+        self
+    }
+    /// Put the page's headline on top.
+    pub fn title_on_top(mut self, on: bool) -> Config {
+        self.title_on_top = on;
+        self
+    }
+    /// What [`Cleaner::render`] writes.
+    pub fn output(mut self, output: OutputFormat) -> Config {
+        self.output = output;
+        self
+    }
+    /// Keep links in Markdown and HTML output.
+    pub fn links(mut self, on: bool) -> Config {
+        self.links = on;
+        self
+    }
+    /// Keep images in Markdown and HTML output.
+    pub fn images(mut self, on: bool) -> Config {
+        self.images = on;
+        self
+    }
+    /// Leave tables out.
+    pub fn no_tables(mut self, on: bool) -> Config {
+        self.no_tables = on;
+        self
+    }
+    /// Keep the comment section apart from the body.
+    pub fn comments(mut self, on: bool) -> Config {
+        self.comments = on;
+        self
+    }
+    /// Read the page's metadata.
+    pub fn metadata(mut self, on: bool) -> Config {
+        self.metadata = on;
+        self
+    }
+    /// Which way the content detector leans.
+    pub fn favor(mut self, favor: Favor) -> Config {
+        self.favor = favor;
+        self
     }
 }
 

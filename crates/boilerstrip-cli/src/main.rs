@@ -418,22 +418,20 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
     let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
     Ok(Cleaner::new(
         book,
-        Config {
-            plain: args.plain,
-            title_on_top: args.title,
-            output,
-            links: args.links,
-            images: args.images,
-            no_tables: args.no_tables,
-            comments: args.comments,
-            metadata: args.with_metadata,
-            favor: match args.favor {
+        Config::default()
+            .plain(args.plain)
+            .title_on_top(args.title)
+            .output(output)
+            .links(args.links)
+            .images(args.images)
+            .no_tables(args.no_tables)
+            .comments(args.comments)
+            .metadata(args.with_metadata)
+            .favor(match args.favor {
                 None => Favor::Balanced,
                 Some(FavorArg::Precision) => Favor::Precision,
                 Some(FavorArg::Recall) => Favor::Recall,
-            },
-            ..Config::default()
-        },
+            }),
     ))
 }
 

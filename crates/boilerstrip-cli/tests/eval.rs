@@ -292,11 +292,9 @@ fn markdown_with_links_keeps_absolute_links_and_reads_as_the_text_output() {
     let text = Cleaner::new(RuleBook::shipped().unwrap(), Config::default());
     let markdown = Cleaner::new(
         RuleBook::shipped().unwrap(),
-        Config {
-            output: boilerstrip::clean::OutputFormat::Markdown,
-            links: true,
-            ..Config::default()
-        },
+        Config::default()
+            .output(boilerstrip::clean::OutputFormat::Markdown)
+            .links(true),
     );
     let truth = truth(&set);
     let page = |id: &str| std::fs::read(set.join("html").join(format!("{id}.html"))).ok();

@@ -308,18 +308,16 @@ impl PyCleaner {
             let dirs: Vec<RuleDir> = rules.iter().cloned().map(RuleDir).collect();
             py.detach(|| RuleBook::load(&dirs)).map_err(rule_error)?
         };
-        let config = Config {
-            plain,
-            title_on_top: title,
-            output,
-            links,
-            images,
-            no_tables: !tables,
-            comments,
-            metadata,
-            favor,
-            ..Config::default()
-        };
+        let config = Config::default()
+            .plain(plain)
+            .title_on_top(title)
+            .output(output)
+            .links(links)
+            .images(images)
+            .no_tables(!tables)
+            .comments(comments)
+            .metadata(metadata)
+            .favor(favor);
         Ok(PyCleaner {
             core: Core::new(book, config),
             site,
