@@ -568,17 +568,15 @@ pub fn escape(t: &str) -> String {
 /// The page's metadata as a front matter block (`---` lines around
 /// `key: value` lines, values as JSON strings and lists: valid YAML), for
 /// text and Markdown output with metadata asked for.
-pub fn front_matter(cleaned: &crate::clean::Cleaned, meta: &Metadata) -> String {
+/// `page` holds the fields that come first: (name, value) of the title,
+/// URL, site and language, as far as known.
+pub fn front_matter(page: &[(&'static str, Option<&str>)], meta: &Metadata) -> String {
     let mut fields: Vec<(&str, serde_json::Value)> = Vec::new();
-    let mut put = |k: &'static str, v: Option<&str>| {
+    for &(k, v) in page {
         if let Some(v) = v {
             fields.push((k, v.into()));
         }
-    };
-    put("title", cleaned.title.as_deref());
-    put("url", cleaned.url.as_deref());
-    put("site", cleaned.site.as_ref().map(crate::site::Site::host));
-    put("lang", cleaned.lang.as_deref());
+    }
     fields.extend(meta.fields());
     let mut out = String::from("---\n");
     for (k, v) in fields {

@@ -723,7 +723,13 @@ impl Cleaner {
                 };
                 let mut out = String::new();
                 if let Some(m) = meta {
-                    out.push_str(&crate::format::front_matter(cleaned, m));
+                    let page = [
+                        ("title", cleaned.title.as_deref()),
+                        ("url", cleaned.url.as_deref()),
+                        ("site", cleaned.site.as_ref().map(Site::host)),
+                        ("lang", cleaned.lang.as_deref()),
+                    ];
+                    out.push_str(&crate::format::front_matter(&page, m));
                 }
                 if let Some(title) = title {
                     out.push_str(if markdown { "# " } else { "" });

@@ -3,6 +3,7 @@
 //!
 //! This stage reads nothing but names and bytes; it never modifies an input.
 
+use boilerstrip::site::Site;
 use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -393,6 +394,55 @@ pub fn text_of_owned(path: &Path, mut bytes: Vec<u8>) -> Result<String, InputErr
     String::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// A page's content, by format.
+pub enum Body {
+    /// A text dump, checked to be UTF-8 text.
+    Text(String),
+    /// An HTML page's bytes (decoded by the HTML stage: never an error).
+    Html(Vec<u8>),
+}
+
+/// A page read for cleaning.
+pub struct InputPage {
+    /// Its content.
+    pub body: Body,
+    /// Its site when given, else the guess from its path (an HTML page's
+    /// own URL wins over that guess when it is cleaned: [`Site::choose`]).
+    pub site: Option<Site>,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// Reads one page and settles its format and its site as far as the path
+/// tells (`site` given, else the guess from the path).
+pub fn read_page(
+    path: &Path,
+    format: Option<Format>,
+    site: Option<&Site>,
+) -> Result<InputPage, InputError> {
+    read_page_capped(path, format, site, MAX_PAGE_BYTES)
+}
+
+/// [`read_page`] with a cap on the page's size.
+pub fn read_page_capped(
+    path: &Path,
+    format: Option<Format>,
+    site: Option<&Site>,
+    cap: u64,
+) -> Result<InputPage, InputError> {
+    let bytes = read_capped(path, cap)?;
+    let len = bytes.len() as u64;
+    let body = match format.unwrap_or_else(|| Format::from_path(path)) {
+        Format::Html => Body::Html(bytes),
+        Format::Text => Body::Text(text_of_owned(path, bytes)?),
+    };
+    Ok(InputPage {
+        body,
+        site: site.cloned().or_else(|| Site::from_path(path)),
+        bytes: len,
     })
 }
 

@@ -6,7 +6,7 @@
 //! and proposes a site file with the phrases above a share, each annotated
 //! with how often it was seen, for a person to review and edit.
 
-use crate::pipeline::{Body, InputPage};
+use crate::input::{Body, InputPage};
 use boilerstrip::clean::Cleaner;
 use boilerstrip::document::Document;
 use std::collections::HashMap;

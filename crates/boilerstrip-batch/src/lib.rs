@@ -3,8 +3,10 @@
 //!
 //! 1. [`input`] — finds pages (files, directory trees, stdin, `.gz`/`.zst`)
 //!    and tells their format;
-//! 2. [`jsonl`] and [`warc`] — records: JSONL pages in, JSONL out, in input
-//!    order; WARC and ARC archives' HTML responses;
+//! 2. [`records`] — what JSONL and WARC runs share (their configuration,
+//!    failures and dead letters, the ordered parallel pipeline); [`jsonl`]
+//!    and [`warc`] — JSONL pages in, JSONL out, in input order; WARC and
+//!    ARC archives' HTML responses;
 //! 3. [`pipeline`] — the batch of files: each page read, cleaned and written
 //!    inside one rayon task, the lines a batch repeats counted first, every
 //!    failure reported;
@@ -20,4 +22,5 @@ pub mod jsonl;
 pub mod learn;
 pub mod output;
 pub mod pipeline;
+pub mod records;
 pub mod warc;

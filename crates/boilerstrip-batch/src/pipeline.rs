@@ -6,7 +6,8 @@
 //! Results do not depend on the number of workers: `jobs = 1` writes the same
 //! bytes. A page that fails is reported and the batch goes on.
 
-use crate::input::{Format, InputError, InputFile, text_of_owned};
+pub use crate::input::{Body, InputPage, read_page, read_page_capped};
+use crate::input::{Format, InputError, InputFile};
 use crate::output::{OutputError, output_path, write_atomic};
 use boilerstrip::clean::Cleaner;
 use boilerstrip::rules::Category;
@@ -135,55 +136,6 @@ pub enum PageError {
     /// Writing its result.
     #[error(transparent)]
     Output(#[from] OutputError),
-}
-
-/// A page's content, by format.
-pub enum Body {
-    /// A text dump, checked to be UTF-8 text.
-    Text(String),
-    /// An HTML page's bytes (decoded by the HTML stage: never an error).
-    Html(Vec<u8>),
-}
-
-/// A page read for cleaning.
-pub struct InputPage {
-    /// Its content.
-    pub body: Body,
-    /// Its site when given, else the guess from its path (an HTML page's
-    /// own URL wins over that guess when it is cleaned: [`Site::choose`]).
-    pub site: Option<Site>,
-    /// Bytes read.
-    pub bytes: u64,
-}
-
-/// Reads one page and settles its format and its site as far as the path
-/// tells (`site` given, else the guess from the path).
-pub fn read_page(
-    path: &Path,
-    format: Option<Format>,
-    site: Option<&Site>,
-) -> Result<InputPage, InputError> {
-    read_page_capped(path, format, site, crate::input::MAX_PAGE_BYTES)
-}
-
-/// [`read_page`] with a cap on the page's size.
-pub fn read_page_capped(
-    path: &Path,
-    format: Option<Format>,
-    site: Option<&Site>,
-    cap: u64,
-) -> Result<InputPage, InputError> {
-    let bytes = crate::input::read_capped(path, cap)?;
-    let len = bytes.len() as u64;
-    let body = match format.unwrap_or_else(|| Format::from_path(path)) {
-        Format::Html => Body::Html(bytes),
-        Format::Text => Body::Text(text_of_owned(path, bytes)?),
-    };
-    Ok(InputPage {
-        body,
-        site: site.cloned().or_else(|| Site::from_path(path)),
-        bytes: len,
-    })
 }
 
 /// Cleans a page that has been read.

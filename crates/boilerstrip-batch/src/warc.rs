@@ -24,7 +24,7 @@
 //! header as [`boilerstrip::charset`] orders it; only the statuses asked for
 //! (2xx by default) are cleaned, the rest counted as passed over.
 
-use crate::jsonl::{JsonlConfig, JsonlSummary, RecordFailure, run_ordered};
+use crate::records::{JsonlConfig, JsonlSummary, RecordFailure, run_ordered};
 use boilerstrip::clean::Cleaner;
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
@@ -1490,7 +1490,7 @@ fn clean_response(
     if let Some(t) = &cleaned.title {
         out.insert("title".into(), Value::String(t.clone()));
     }
-    crate::jsonl::insert_output(cleaner, &cleaned, &mut out, &config.text_field);
+    crate::records::insert_output(cleaner, &cleaned, &mut out, &config.text_field);
     if config.stats {
         out.insert("removed".into(), cleaned.removed_counts());
     }
