@@ -273,6 +273,24 @@ pub enum RemovedBy {
     },
 }
 
+/// A page explained: its cleaned result and every block it was made of, as
+/// (line, text), in page order; [`Cleaned::removals`] says which of them
+/// went and why (by line).
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The page cleaned, exactly as the clean methods clean it.
+    pub cleaned: Cleaned,
+    /// Every block of the page: its line and its text.
+    pub blocks: Vec<(usize, String)>,
+}
+
+fn blocks_of(doc: &Document<'_>) -> Vec<(usize, String)> {
+    doc.blocks
+        .iter()
+        .map(|b| (b.line, b.text.to_string()))
+        .collect()
+}
+
 /// Why a page fell back from the usual cleaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -604,9 +622,47 @@ impl Cleaner {
         page_url: Option<&str>,
         content_type: Option<&str>,
     ) -> Cleaned {
+        self.clean_http_blocks(bytes, site, page_url, content_type, false)
+            .0
+    }
+
+    /// Explains a text dump: the cleaned page and every block it was made
+    /// of, each with its line, for showing what was kept and why
+    /// (`boilerstrip explain`).
+    pub fn explain_text(&self, src: &str, site: Option<&Site>) -> Explained {
+        let doc = Document::from_text(src);
+        let cleaned = self.clean_document(&doc, site);
+        Explained {
+            blocks: blocks_of(&doc),
+            cleaned,
+        }
+    }
+
+    /// Explains an HTML page as [`Cleaner::clean_html`] cleans it (the
+    /// `<noscript>` retry included: the blocks are those of the page the
+    /// result came from).
+    pub fn explain_html(&self, bytes: &[u8], site: Option<&Site>) -> Explained {
+        let (cleaned, blocks) = self.clean_http_blocks(bytes, site, None, None, true);
+        Explained {
+            cleaned,
+            blocks: blocks.unwrap_or_default(),
+        }
+    }
+
+    /// [`Cleaner::clean_http`], and with `explain` the blocks of the
+    /// document the result came from.
+    fn clean_http_blocks(
+        &self,
+        bytes: &[u8],
+        site: Option<&Site>,
+        page_url: Option<&str>,
+        content_type: Option<&str>,
+        explain: bool,
+    ) -> (Cleaned, Option<Vec<(usize, String)>>) {
         let (mut page, mut meta) = self.render_page(bytes, site, page_url, content_type);
         let doc = Document::from_rendered(&page.rendered);
         let mut cleaned = self.clean_rendered(&doc, &page);
+        let mut blocks = explain.then(|| blocks_of(&doc));
         drop(doc);
         if words(&cleaned.text) < region::EMPTIED_WORDS
             && let Some(unwrapped) = noscript_shown(bytes)
@@ -614,11 +670,12 @@ impl Cleaner {
             let (page2, meta2) = self.render_page(&unwrapped, site, page_url, content_type);
             let doc = Document::from_rendered(&page2.rendered);
             let again = self.clean_rendered(&doc, &page2);
-            drop(doc);
             if words(&again.text) > words(&cleaned.text) {
                 cleaned = again;
                 cleaned.fallback = true;
                 cleaned.fallback_reason = Some(Fallback::Noscript);
+                blocks = explain.then(|| blocks_of(&doc));
+                drop(doc);
                 (page, meta) = (page2, meta2);
             }
         }
@@ -635,7 +692,7 @@ impl Cleaner {
             meta.add_url_date(page_url.or(cleaned.url.as_deref()));
             cleaned.metadata = Some(Box::new(meta));
         }
-        cleaned
+        (cleaned, blocks)
     }
 
     /// [`Cleaner::render`] of a page no longer needed: the body moves into
@@ -1512,6 +1569,13 @@ Religious liberty and conscience rights are certainly worth defending against an
         assert!(c.text.contains(P1) && c.text.contains(P3), "{}", c.text);
         assert!(!c.text.contains("Home"), "{}", c.text);
         assert_eq!(c.fallback_reason, Some(Fallback::Noscript));
+        // Explaining it shows the blocks of the page the result came from,
+        // and the same result.
+        let e = cleaner().explain_html(html.as_bytes(), None);
+        assert_eq!(e.cleaned.text, c.text);
+        assert!(e.blocks.iter().any(|(_, t)| t == P1), "{:?}", e.blocks);
+        let home = e.blocks.iter().find(|(_, t)| t.contains("Home")).unwrap();
+        assert!(e.cleaned.removals.iter().any(|r| r.line == home.0));
         // A page with its own text keeps ignoring its noscript banner.
         let html = format!(
             r#"<html><body><noscript><p>Please enable JavaScript to use this site and all of its many features.</p></noscript>

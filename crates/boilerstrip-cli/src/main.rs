@@ -4,7 +4,6 @@
 
 use anyhow::{Context, Result, bail};
 use boilerstrip::clean::{Cleaner, Config, Favor, OutputFormat};
-use boilerstrip::document::Document;
 use boilerstrip::eval;
 use boilerstrip::rules::{RuleBook, RuleDir};
 use boilerstrip::site::{Site, SiteSource};
@@ -780,20 +779,11 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let cleaner = cleaner(&args.rules)?;
     let format = args.rules.format.map(Format::from);
     let page = pipeline::read_page(&args.page, format, args.rules.site.as_ref())?;
-    let rendered;
-    let (doc, cleaned) = match &page.body {
-        pipeline::Body::Text(text) => {
-            let doc = Document::from_text(text);
-            let cleaned = cleaner.clean_document(&doc, page.site.as_ref());
-            (doc, cleaned)
-        }
-        pipeline::Body::Html(bytes) => {
-            rendered = cleaner.render_html(bytes, page.site.as_ref());
-            let doc = Document::from_rendered(&rendered.rendered);
-            let cleaned = cleaner.clean_rendered(&doc, &rendered);
-            (doc, cleaned)
-        }
+    let explained = match &page.body {
+        pipeline::Body::Text(text) => cleaner.explain_text(text, page.site.as_ref()),
+        pipeline::Body::Html(bytes) => cleaner.explain_html(bytes, page.site.as_ref()),
     };
+    let cleaned = &explained.cleaned;
     let colour = !args.json && std::io::stdout().is_terminal();
     let (red, green, dim, reset) = if colour {
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
@@ -819,17 +809,17 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
             _ => writeln!(out, "{dim}site: none{reset}")?,
         }
     }
-    for b in &doc.blocks {
-        let removal = removals.next_if(|r| r.line == b.line);
+    for (line, text) in &explained.blocks {
+        let removal = removals.next_if(|r| r.line == *line);
         if args.json {
             let v = match removal {
                 Some(r) => {
                     let mut v = cleaned.removal_json(r);
                     v["kept"] = false.into();
-                    v["text"] = b.text.into();
+                    v["text"] = text.as_str().into();
                     v
                 }
-                None => serde_json::json!({"line": b.line, "text": b.text, "kept": true}),
+                None => serde_json::json!({"line": line, "text": text, "kept": true}),
             };
             writeln!(out, "{v}")?;
             continue;
@@ -838,15 +828,15 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
             Some(r) => writeln!(
                 out,
                 "{red}{:>5} - {:<10} {:<40}{reset} {dim}{}{reset}",
-                b.line,
+                line,
                 r.category.name(),
                 cleaned.describe(r),
-                b.text
+                text
             )?,
             None => writeln!(
                 out,
                 "{green}{:>5} + {:<10} {:<40} {}{reset}",
-                b.line, "", "", b.text
+                line, "", "", text
             )?,
         }
     }
