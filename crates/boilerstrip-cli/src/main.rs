@@ -9,6 +9,7 @@ use boilerstrip::rules::{RuleBook, RuleDir};
 use boilerstrip::site::{Site, SiteSource};
 use boilerstrip_batch::input::{self, Format};
 use boilerstrip_batch::pipeline::{self, BatchConfig};
+use boilerstrip_batch::records::RecordFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -491,12 +492,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         drop(page);
         return emit(&None, cleaner.render_owned(cleaned).as_bytes());
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if jobs == 0 {
-        return Err(Usage("--jobs must be at least 1".into()).into());
-    }
+    let jobs = jobs(args.jobs)?;
     let config = BatchConfig {
         out_dir,
         format,
@@ -909,13 +905,17 @@ fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+/// `--jobs`, checked: all cores by default, never 0.
+fn jobs(given: Option<usize>) -> Result<usize> {
+    let jobs = given.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if jobs == 0 {
         return Err(Usage("--jobs must be at least 1".into()).into());
     }
+    Ok(jobs)
+}
+
+fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
+    let jobs = jobs(args.jobs)?;
     let config = boilerstrip_batch::jsonl::JsonlConfig {
         id_field: args.id_field.clone(),
         url_field: args.url_field.clone(),
@@ -951,58 +951,28 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
-    let statuses = boilerstrip_batch::warc::Statuses::parse(&args.status).map_err(Usage)?;
+    let format = if args.warc {
+        RecordFormat::Warc(boilerstrip_batch::warc::Statuses::parse(&args.status).map_err(Usage)?)
+    } else {
+        RecordFormat::Jsonl
+    };
     let started = Instant::now();
-    let (mut records, mut failures, mut bytes_in) = (0usize, 0usize, 0u64);
-    let mut passed_over: std::collections::BTreeMap<String, usize> = Default::default();
-    // What --failures writes.
-    let mut dead_letters: Vec<u8> = Vec::new();
-    for input in &args.inputs {
-        let name = input.display().to_string();
-        // An archive's gzip members are read one by one by the WARC reader
-        // (it resynchronises after a broken one), so it gets the raw bytes.
-        let opened: Result<Box<dyn std::io::BufRead + Send>, String> = if input == Path::new("-") {
-            Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
-        } else if args.warc && input::Compression::of(input) == input::Compression::Gzip {
-            std::fs::File::open(input)
-                .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::BufRead + Send>)
-                .map_err(|e| format!("{name}: {e}"))
-        } else {
-            input::open(input).map_err(|e| e.to_string())
-        };
-        let reader = match opened {
-            Ok(r) => r,
-            Err(e) => {
-                // One unreadable input does not stop the others.
-                eprintln!("failed: {e}");
-                failures += 1;
-                continue;
-            }
-        };
-        let summary = if args.warc {
-            boilerstrip_batch::warc::run(cleaner, reader, &mut out, &config, &statuses)
-        } else {
-            boilerstrip_batch::jsonl::run(cleaner, reader, &mut out, &config)
-        }
-        .with_context(|| name.clone())?;
-        for w in &summary.warnings {
-            eprintln!("warning: {name}{}", w.locate(args.warc));
-        }
-        for f in &summary.failures {
-            eprintln!("failed: {name}{}", f.locate(args.warc));
-        }
-        if args.failures.is_some() {
-            for f in &summary.failures {
-                dead_letters.extend(f.dead_letter(&name, args.warc));
-            }
-        }
-        for (why, n) in &summary.passed_over {
-            *passed_over.entry(why.clone()).or_default() += n;
-        }
-        records += summary.records;
-        failures += summary.failures.len();
-        bytes_in += summary.bytes_in;
+    let summary = boilerstrip_batch::records::run_inputs(
+        cleaner,
+        &args.inputs,
+        &format,
+        &mut out,
+        &config,
+        args.failures.is_some(),
+    )?;
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
     }
+    for f in &summary.failures {
+        eprintln!("failed: {f}");
+    }
+    let (records, failures, bytes_in) = (summary.records, summary.failures.len(), summary.bytes_in);
+    let (passed_over, dead_letters) = (summary.passed_over, summary.dead_letters);
     out.flush()?;
     drop(out);
     if let Some(path) = args.failures.as_ref().filter(|_| !dead_letters.is_empty()) {
