@@ -31,6 +31,30 @@ pub struct SiteTest {
     pub line: usize,
 }
 
+impl SiteTest {
+    /// What a cleaned page's text gets wrong against this test: each
+    /// passage missing, each passage still there; empty when it passes.
+    pub fn problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        for want in &self.contains {
+            if !text.contains(want.as_str()) {
+                problems.push(format!("missing {want:?}"));
+            }
+        }
+        for unwanted in &self.not_contains {
+            if text.contains(unwanted.as_str()) {
+                problems.push(format!("still there: {unwanted:?}"));
+            }
+        }
+        problems
+    }
+
+    /// Passages the test checks.
+    pub fn checks(&self) -> usize {
+        self.contains.len() + self.not_contains.len()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -388,6 +412,28 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_site_test_names_what_is_missing_and_what_is_still_there() {
+        let t = SiteTest {
+            page: "fixtures/sites/example.com/story.html".into(),
+            contains: vec!["The council voted".into(), "the mayor said".into()],
+            not_contains: vec!["Share this post".into()],
+            line: 3,
+        };
+        assert!(
+            t.problems("The council voted. Then the mayor said so.")
+                .is_empty()
+        );
+        assert_eq!(
+            t.problems("The council voted. Share this post"),
+            [
+                "missing \"the mayor said\"",
+                "still there: \"Share this post\""
+            ]
+        );
+        assert_eq!(t.checks(), 3);
+    }
+
     use super::*;
 
     fn errors(src: &str) -> Vec<String> {

@@ -560,3 +560,32 @@ pub fn run_learning(
     total.elapsed = start.elapsed();
     total
 }
+
+/// The outcome of one `[[test]]` case of a site file.
+#[derive(Debug)]
+pub struct SiteTestOutcome<'b> {
+    /// The case (its site, file and test).
+    pub case: &'b boilerstrip::rules::SiteTestCase,
+    /// What went wrong: the page could not be read, a passage missing or
+    /// still there; empty when it passed.
+    pub problems: Vec<String>,
+}
+
+/// Runs the `[[test]]` cases of the cleaner's site files: each case's page
+/// (its path relative to `base`, the folder holding the rule directory) is
+/// read and cleaned as its site, and checked.
+pub fn run_site_tests<'b>(cleaner: &'b Cleaner, base: &Path) -> Vec<SiteTestOutcome<'b>> {
+    cleaner
+        .book()
+        .site_tests()
+        .iter()
+        .map(|case| {
+            let site = Site::new(&case.host, boilerstrip::site::SiteSource::Flag);
+            let problems = match read_page(&base.join(&case.test.page), None, site.as_ref()) {
+                Err(e) => vec![e.to_string()],
+                Ok(page) => case.test.problems(&clean_page(cleaner, &page).text),
+            };
+            SiteTestOutcome { case, problems }
+        })
+        .collect()
+}

@@ -1027,38 +1027,18 @@ fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let (mut passed, mut failed) = (0usize, 0usize);
-    for case in cleaner.book().site_tests() {
-        let t = &case.test;
-        let page = base.join(&t.page);
-        let mut problems = Vec::new();
-        let site = Site::new(&case.host, SiteSource::Flag);
-        match pipeline::read_page(&page, None, site.as_ref()) {
-            Err(e) => problems.push(e.to_string()),
-            Ok(p) => {
-                let text = pipeline::clean_page(&cleaner, &p).text;
-                for want in &t.contains {
-                    if !text.contains(want.as_str()) {
-                        problems.push(format!("missing {want:?}"));
-                    }
-                }
-                for unwanted in &t.not_contains {
-                    if text.contains(unwanted.as_str()) {
-                        problems.push(format!("still there: {unwanted:?}"));
-                    }
-                }
-            }
-        }
-        let checks = t.contains.len() + t.not_contains.len();
-        if problems.is_empty() {
+    for outcome in pipeline::run_site_tests(&cleaner, base) {
+        let (case, t) = (outcome.case, &outcome.case.test);
+        if outcome.problems.is_empty() {
             passed += 1;
-            println!("ok    {:<24} {} ({checks} checks)", case.host, t.page);
+            println!("ok    {:<24} {} ({} checks)", case.host, t.page, t.checks());
         } else {
             failed += 1;
             println!(
                 "FAIL  {:<24} {} ({}:{})",
                 case.host, t.page, case.file, t.line
             );
-            for p in problems {
+            for p in outcome.problems {
                 println!("      {p}");
             }
         }
