@@ -400,6 +400,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The shipped rules and the given rule directories, or a usage error
+/// listing every problem.
+fn load_rules(dirs: &[PathBuf]) -> Result<RuleBook> {
+    let dirs: Vec<RuleDir> = dirs.iter().cloned().map(RuleDir).collect();
+    Ok(RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?)
+}
+
 fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
     let output = match args.output_format {
         OutputArg::Text => OutputFormat::Text,
@@ -414,8 +421,7 @@ fn cleaner(args: &RuleArgs) -> Result<Cleaner> {
         ))
         .into());
     }
-    let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
-    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    let book = load_rules(&args.rules)?;
     Ok(Cleaner::new(
         book,
         Config::default()
@@ -866,8 +872,7 @@ fn rules_check(dirs: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
-    let dirs: Vec<RuleDir> = dirs.iter().cloned().map(RuleDir).collect();
-    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    let book = load_rules(dirs)?;
     let mut out = std::io::stdout().lock();
     for r in book.for_site(site).rules() {
         let mut matchers = Vec::new();
@@ -1020,7 +1025,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
 
 fn rules_test(dir: Option<PathBuf>) -> Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("rules"));
-    let book = RuleBook::load(&[RuleDir(dir.clone())]).map_err(|e| Usage(e.to_string()))?;
+    let book = load_rules(std::slice::from_ref(&dir))?;
     let cleaner = Cleaner::new(book, Config::default());
     let base = dir
         .parent()
@@ -1058,8 +1063,7 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.min_share) {
         return Err(Usage("--min-share is a share of pages, from 0 to 1".into()).into());
     }
-    let dirs: Vec<RuleDir> = args.rules.iter().cloned().map(RuleDir).collect();
-    let book = RuleBook::load(&dirs).map_err(|e| Usage(e.to_string()))?;
+    let book = load_rules(&args.rules)?;
     let cleaner = Cleaner::new(book, Config::default());
     let (files, errors) = input::collect(&args.inputs, false);
     for e in &errors {
