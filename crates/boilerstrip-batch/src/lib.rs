@@ -9,7 +9,8 @@
 //!    ARC archives' HTML responses;
 //! 3. [`pipeline`] — the batch of files: each page read, cleaned and written
 //!    inside one rayon task, the lines a batch repeats counted first, every
-//!    failure reported;
+//!    failure reported; and the run over several record inputs
+//!    ([`pipeline::run_inputs`]);
 //! 4. [`learn`] — a site's repeated blocks learned from many of its pages;
 //! 5. [`output`] — atomic writes and the output tree.
 //!

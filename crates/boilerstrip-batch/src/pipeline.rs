@@ -589,3 +589,151 @@ pub fn run_site_tests<'b>(cleaner: &'b Cleaner, base: &Path) -> Vec<SiteTestOutc
         })
         .collect()
 }
+
+/// Which record format a run reads.
+#[derive(Debug, Clone)]
+pub enum RecordFormat {
+    /// JSONL: one page per line.
+    Jsonl,
+    /// WARC or ARC archives: the responses whose HTTP status is in the list
+    /// are cleaned.
+    Warc(crate::warc::Statuses),
+}
+
+/// What a run over several record inputs did, input by input.
+#[derive(Debug, Default)]
+pub struct InputsSummary {
+    /// Records cleaned and written.
+    pub records: usize,
+    /// Bytes of pages read.
+    pub bytes_in: u64,
+    /// Every failure, each line naming its input (`name:line: …`): inputs
+    /// that could not be opened, and records that failed.
+    pub failures: Vec<String>,
+    /// Records read leniently, each line naming its input.
+    pub warnings: Vec<String>,
+    /// Records passed over, by reason.
+    pub passed_over: std::collections::BTreeMap<String, usize>,
+    /// The failed records whole, for reprocessing (when asked for): JSONL
+    /// lines or WARC records, as [`crate::records::RecordFailure::dead_letter`] writes them.
+    pub dead_letters: Vec<u8>,
+}
+
+/// Cleans every record of every input (`-` is stdin) into `output`, in
+/// input order. An input that cannot be opened is a failure and the others
+/// go on; only an I/O error on the output (or reading an input further)
+/// stops the run, naming the input.
+pub fn run_inputs(
+    cleaner: &Cleaner,
+    inputs: &[std::path::PathBuf],
+    format: &RecordFormat,
+    output: &mut impl std::io::Write,
+    config: &crate::records::JsonlConfig,
+    keep_dead_letters: bool,
+) -> std::io::Result<InputsSummary> {
+    use std::path::Path;
+    let archive = matches!(format, RecordFormat::Warc(_));
+    let mut all = InputsSummary::default();
+    for input in inputs {
+        let name = input.display().to_string();
+        // An archive's gzip members are read one by one by the WARC reader
+        // (it resynchronises after a broken one), so it gets the raw bytes.
+        let opened: Result<Box<dyn std::io::BufRead + Send>, String> = if input == Path::new("-") {
+            Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+        } else if archive && crate::input::Compression::of(input) == crate::input::Compression::Gzip
+        {
+            std::fs::File::open(input)
+                .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::BufRead + Send>)
+                .map_err(|e| format!("{name}: {e}"))
+        } else {
+            crate::input::open(input).map_err(|e| e.to_string())
+        };
+        let reader = match opened {
+            Ok(r) => r,
+            Err(e) => {
+                all.failures.push(e);
+                continue;
+            }
+        };
+        let summary = match format {
+            RecordFormat::Warc(statuses) => {
+                crate::warc::run(cleaner, reader, &mut *output, config, statuses)
+            }
+            RecordFormat::Jsonl => crate::jsonl::run(cleaner, reader, &mut *output, config),
+        }
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{name}: {e}")))?;
+        all.warnings.extend(
+            summary
+                .warnings
+                .iter()
+                .map(|w| format!("{name}{}", w.locate(archive))),
+        );
+        all.failures.extend(
+            summary
+                .failures
+                .iter()
+                .map(|f| format!("{name}{}", f.locate(archive))),
+        );
+        if keep_dead_letters {
+            for f in &summary.failures {
+                all.dead_letters.extend(f.dead_letter(&name, archive));
+            }
+        }
+        for (why, n) in summary.passed_over {
+            *all.passed_over.entry(why).or_default() += n;
+        }
+        all.records += summary.records;
+        all.bytes_in += summary.bytes_in;
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+    use crate::records::JsonlConfig;
+
+    fn cleaner() -> Cleaner {
+        Cleaner::new(
+            boilerstrip::rules::RuleBook::shipped().unwrap(),
+            boilerstrip::clean::Config::default(),
+        )
+    }
+
+    #[test]
+    fn an_input_that_cannot_be_opened_is_a_failure_and_the_others_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.jsonl");
+        std::fs::write(
+            &good,
+            "{\"id\": \"a\", \"text\": \"The council voted on Tuesday to rebuild the old bridge, ending a decade of delays.\"}\n\
+             not json\n",
+        )
+        .unwrap();
+        let missing = dir.path().join("missing.jsonl");
+        let mut out = Vec::new();
+        let config = JsonlConfig::default();
+        let s = run_inputs(
+            &cleaner(),
+            &[missing.clone(), good.clone()],
+            &RecordFormat::Jsonl,
+            &mut out,
+            &config,
+            true,
+        )
+        .unwrap();
+        assert_eq!(s.records, 1);
+        assert_eq!(s.failures.len(), 2, "{:?}", s.failures);
+        assert!(s.failures[0].contains("missing.jsonl"), "{:?}", s.failures);
+        assert!(
+            s.failures[1].starts_with(&good.display().to_string()),
+            "{:?}",
+            s.failures
+        );
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("rebuild the old bridge"), "{out}");
+        // The bad line is kept whole for reprocessing.
+        let dead = String::from_utf8(s.dead_letters).unwrap();
+        assert!(dead.contains("not json"), "{dead}");
+    }
+}

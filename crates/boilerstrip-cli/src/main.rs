@@ -8,8 +8,8 @@ use boilerstrip::eval;
 use boilerstrip::rules::{RuleBook, RuleDir};
 use boilerstrip::site::{Site, SiteSource};
 use boilerstrip_batch::input::{self, Format};
+use boilerstrip_batch::pipeline::RecordFormat;
 use boilerstrip_batch::pipeline::{self, BatchConfig};
-use boilerstrip_batch::records::RecordFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -962,7 +962,7 @@ fn clean_records(cleaner: &Cleaner, args: &CleanArgs) -> Result<ExitCode> {
         RecordFormat::Jsonl
     };
     let started = Instant::now();
-    let summary = boilerstrip_batch::records::run_inputs(
+    let summary = boilerstrip_batch::pipeline::run_inputs(
         cleaner,
         &args.inputs,
         &format,

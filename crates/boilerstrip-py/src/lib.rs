@@ -217,12 +217,23 @@ impl PyCleaner {
         format: Choice,
         name: &str,
     ) -> Result<Done, String> {
+        self.clean_page_with(&self.core, page, url, format, name)
+    }
+
+    fn clean_page_with(
+        &self,
+        core: &Core,
+        page: &Page,
+        url: Option<&str>,
+        format: Choice,
+        name: &str,
+    ) -> Result<Done, String> {
         guarded(name, || {
             let bytes = page.bytes();
             // A str is already decoded: its UTF-8 is the page.
             let content_type = matches!(page, Page::Str(_)).then_some("utf-8");
             let cleaned = pipeline::clean_bytes(
-                &self.core,
+                core,
                 Path::new(name),
                 bytes,
                 format.of(bytes),
@@ -231,7 +242,7 @@ impl PyCleaner {
                 content_type,
             )
             .map_err(|e| e.to_string())?;
-            let output = self.core.render(&cleaned);
+            let output = core.render(&cleaned);
             Ok(Done {
                 cleaned,
                 output,
@@ -354,7 +365,12 @@ impl PyCleaner {
     /// one URL (or None) per page. With `errors="raise"` the first page that
     /// fails raises `PageError`; with `errors="return"` its place holds the
     /// `PageError` instead, and every other page is still cleaned.
-    #[pyo3(signature = (pages, urls=None, *, jobs=None, format=None, errors="raise"))]
+    /// With `repeated=True` the pages are one batch, as the command's
+    /// directory batches are: the lines its text dumps repeat on 3 or more
+    /// pages that are not copies of each other are counted first and
+    /// removed (detector `batch-repeated`).
+    #[pyo3(signature = (pages, urls=None, *, jobs=None, format=None, errors="raise", repeated=false))]
+    #[allow(clippy::too_many_arguments)]
     fn clean_many<'py>(
         &self,
         py: Python<'py>,
@@ -363,6 +379,7 @@ impl PyCleaner {
         jobs: Option<usize>,
         format: Option<&str>,
         errors: &str,
+        repeated: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let format = self.format_arg(format)?;
         let raise = match errors {
@@ -412,9 +429,24 @@ impl PyCleaner {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        // The batch's repeated lines, counted in input order over its text
+        // dumps (a page that is not UTF-8 text fails when it is cleaned).
+        let counted = repeated.then(|| {
+            let mut counter = boilerstrip::repeated::Counter::default();
+            for p in &held {
+                let bytes = p.bytes();
+                if format.of(bytes) == boilerstrip_batch::input::Format::Text
+                    && let Ok(text) = std::str::from_utf8(bytes)
+                {
+                    counter.add(boilerstrip::repeated::PageLines::of_text(text));
+                }
+            }
+            self.core.with_repeated(Arc::new(counter.finish()))
+        });
+        let core = counted.as_ref().unwrap_or(&self.core);
         let work = |i: usize| {
             let url = urls[i].as_deref();
-            self.clean_page(&held[i], url, format, &page_name(Some(i), url))
+            self.clean_page_with(core, &held[i], url, format, &page_name(Some(i), url))
         };
         let results: Vec<Result<Done, String>> = if jobs == 1 || held.len() < 2 {
             py.detach(|| (0..held.len()).map(work).collect())

@@ -38,3 +38,24 @@ def test_format_applies_to_every_page():
     as_text = cleaner.clean_many(HTML[:2], format="text")
     assert [r.text for r in as_text] == [cleaner.clean(p, format="text").text for p in HTML[:2]]
     assert as_text[0].text != cleaner.clean(HTML[0]).text
+
+
+def test_repeated_lines_of_the_batch_go_as_the_command_removes_them():
+    # Five dumps of one site sharing a footer: cleaned as one batch (as the
+    # command cleans a directory) they come out as the fixture expects;
+    # page by page, the footer stays.
+    from conftest import FIXTURES
+
+    case = FIXTURES / "batch" / "shared-footer"
+    names = sorted(p.name for p in (case / "input").iterdir())
+    pages = [(case / "input" / n).read_bytes() for n in names]
+    expected = [(case / "expected" / n).read_text(encoding="utf-8") for n in names]
+    cleaner = boilerstrip.Cleaner()
+    for jobs in (1, 2):
+        batch = cleaner.clean_many(pages, jobs=jobs, repeated=True)
+        assert [r.text for r in batch] == expected, jobs
+    alone = cleaner.clean_many(pages)
+    assert all("Newsroom hours are Monday to Friday" in r.text for r in alone)
+    # Each such removal names the detector that made it.
+    why = [r for r in batch[0].removed if "Newsroom hours" in r["text"]]
+    assert [(r["category"], r["rule"]) for r in why] == [("navigation", "batch-repeated")]

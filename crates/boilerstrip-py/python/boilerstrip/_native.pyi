@@ -81,6 +81,7 @@ class Cleaner:
         jobs: int | None = None,
         format: Format | None = None,
         errors: Literal["raise"] = "raise",
+        repeated: bool = False,
     ) -> list[CleanResult]: ...
     @overload
     def clean_many(
@@ -91,4 +92,5 @@ class Cleaner:
         jobs: int | None = None,
         format: Format | None = None,
         errors: Literal["return"],
+        repeated: bool = False,
     ) -> list[CleanResult | PageError]: ...
