@@ -218,13 +218,13 @@ impl RuleBook {
         }
         let compile = |rules: Vec<Rule>, site: Option<&str>| {
             let count = rules.len();
-            RuleSet::compile(rules).map_err(|message| RulesError::Compile {
+            RuleSet::compile(rules).map_err(|source| RulesError::Compile {
                 set: match site {
                     Some(host) => format!("the rules for {host}"),
                     None => "the default rules".into(),
                 },
                 count,
-                message,
+                source,
             })
         };
         let mut compiled = HashMap::new();

@@ -23,7 +23,7 @@ mod set;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
 pub use file::{RuleFile, SiteTest, parse_rule_file};
-pub use set::{RuleMatch, RuleRef, RuleSet};
+pub use set::{CompileError, RuleMatch, RuleRef, RuleSet};
 
 use std::fmt;
 use std::path::PathBuf;
@@ -282,13 +282,14 @@ pub enum RulesError {
     Invalid(Vec<RuleProblem>),
     /// Every file was valid, but a rule set could not be built from them
     /// (a resource limit of the automata).
-    #[error("cannot compile {set} ({count} rules): {message}")]
+    #[error("cannot compile {set} ({count} rules): {source}")]
     Compile {
         /// Which set: the default rules, or a site's.
         set: String,
         /// How many rules it has.
         count: usize,
-        /// The cause, with the limit it ran into.
-        message: String,
+        /// The cause: a rule (its file and line) or the limit an automaton
+        /// ran into.
+        source: CompileError,
     },
 }

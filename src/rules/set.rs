@@ -8,6 +8,40 @@ use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
+/// Why a rule set did not compile: one rule's pattern (named by its file,
+/// line and id), or an automaton over all of them that ran into a limit.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompileError {
+    /// A rule's regex or selector.
+    #[error("{origin}: rule {id}: {message}")]
+    Rule {
+        /// The rule's file and line.
+        origin: String,
+        /// The rule's id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An automaton built over many rules (a resource limit).
+    #[error("{0}")]
+    Automaton(String),
+}
+
+impl CompileError {
+    fn rule(rule: &Rule, e: impl std::fmt::Display) -> CompileError {
+        CompileError::Rule {
+            origin: rule.origin.to_string(),
+            id: rule.id.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    fn automaton(e: impl std::fmt::Display) -> CompileError {
+        CompileError::Automaton(e.to_string())
+    }
+}
+
 /// Rules compiled for matching: built once, shared by every worker.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
@@ -279,7 +313,7 @@ impl RuleSet {
 
     /// Compiles rules. Every phrase and regex has been checked when the file
     /// was read, so compiling fails only on resource limits.
-    pub fn compile(rules: Vec<Rule>) -> Result<RuleSet, String> {
+    pub fn compile(rules: Vec<Rule>) -> Result<RuleSet, CompileError> {
         let mut head_pats: Vec<String> = Vec::new();
         let mut head_patterns = Vec::new();
         let mut body_pats: Vec<String> = Vec::new();
@@ -319,11 +353,11 @@ impl RuleSet {
             }
             for re in &rule.regex {
                 // Parsed once: every analysis below and the gates read it.
-                let hir = regex_syntax::parse(re).map_err(|e| e.to_string())?;
+                let hir = regex_syntax::parse(re).map_err(|e| CompileError::rule(rule, e))?;
                 let first_bytes = first_bytes(&hir);
                 let (side, literals) = super::gate::classify(&hir, first_bytes.as_deref());
                 regex.push(Pattern {
-                    re: pattern_regex(&hir).map_err(|e| e.to_string())?,
+                    re: pattern_regex(&hir).map_err(|e| CompileError::rule(rule, e))?,
                     rule: i,
                     max_words,
                     first_bytes,
@@ -343,7 +377,8 @@ impl RuleSet {
         let mut selectors = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for sel in &rule.selectors {
-                let parsed = scraper::Selector::parse(sel).map_err(|e| format!("{sel}: {e}"))?;
+                let parsed = scraper::Selector::parse(sel)
+                    .map_err(|e| CompileError::rule(rule, format!("{sel}: {e}")))?;
                 selectors.push((parsed, i as u32));
             }
         }
@@ -423,11 +458,10 @@ impl RuleSet {
                 .into_iter()
                 .map(|(j, lit)| (&hirs[j], lit))
                 .collect();
-            Some(Arc::new(Gates::new(
-                &on(Side::Start),
-                &wide,
-                &on(Side::End),
-            )?))
+            Some(Arc::new(
+                Gates::new(&on(Side::Start), &wide, &on(Side::End))
+                    .map_err(CompileError::automaton)?,
+            ))
         };
         let head = if head_pats.is_empty() {
             None
@@ -437,7 +471,7 @@ impl RuleSet {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&head_pats)
-                    .map_err(|e| e.to_string())?,
+                    .map_err(CompileError::automaton)?,
             )
         };
         // Contains phrases are searched in a lower-cased copy of the block
@@ -463,7 +497,7 @@ impl RuleSet {
                         AhoCorasickKind::ContiguousNFA
                     }))
                     .build(&strings)
-                    .map_err(|e| e.to_string())?,
+                    .map_err(CompileError::automaton)?,
             )
         };
         let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
@@ -903,6 +937,18 @@ fn word_edge_before(s: &str, start: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rule_that_does_not_compile_is_named_by_its_file_line_and_id() {
+        let src = "[[rule]]\nid = \"ads.x\"\ncategory = \"ads\"\nregex = ['^Promo']\n";
+        let mut rules = parse_rule_file("site.toml", src).unwrap().rules;
+        // Checked rules are valid; one changed after the check is not.
+        rules[0].regex[0] = "(".into();
+        let e = RuleSet::compile(rules).expect_err("an unclosed group");
+        assert!(matches!(e, CompileError::Rule { .. }), "{e:?}");
+        let shown = e.to_string();
+        assert!(shown.starts_with("site.toml:1: rule ads.x: "), "{shown}");
+    }
+
     use super::*;
     use crate::rules::parse_rule_file;
 
