@@ -334,6 +334,10 @@ pub fn count_repeated(
     pool: Option<&rayon::ThreadPool>,
 ) -> boilerstrip::repeated::RepeatedLines {
     let lines_of = |f: &InputFile| -> Option<boilerstrip::repeated::PageLines> {
+        // HTML pages are not counted: they are not read twice either.
+        if format.unwrap_or_else(|| Format::from_path(&f.path)) == Format::Html {
+            return None;
+        }
         let page = read_page_capped(&f.path, format, site, max_page_bytes).ok()?;
         match &page.body {
             Body::Text(t) => Some(boilerstrip::repeated::PageLines::of_text(t)),
