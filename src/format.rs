@@ -210,95 +210,138 @@ impl<'a, 'b> Body<'a, 'b> {
     /// `<blockquote>`, `<pre><code>`, `<table>`, `<strong>`, `<em>`,
     /// `<code>`, `<a href>`, `<img src alt>`; no other tag or attribute.
     pub fn html(&self) -> String {
-        let mut out = String::new();
-        let mut in_list = false;
-        let mut in_quote = false;
-        let close = |out: &mut String, in_list: &mut bool, in_quote: &mut bool| {
-            if *in_list {
-                out.push_str("</ul>\n");
-                *in_list = false;
-            }
-            if *in_quote {
-                out.push_str("</blockquote>\n");
-                *in_quote = false;
-            }
-        };
+        let mut w = HtmlWriter::default();
         for (_, unit) in self.units() {
             match unit {
                 Unit::Line(i, rl) => {
-                    let b = &self.blocks[i];
-                    let (item, quote, heading, inner) = match rl {
-                        Some(rl) => {
-                            let h = b.html.expect("a rich line is an HTML line");
-                            for image in self.images_before(i) {
-                                if let Some(img) = html_image(image, self.base()) {
-                                    close(&mut out, &mut in_list, &mut in_quote);
-                                    out.push_str(&format!("<p>{img}</p>\n"));
-                                }
+                    if rl.is_some() {
+                        for image in self.images_before(i) {
+                            if let Some(img) = html_image(image, self.base()) {
+                                w.close();
+                                w.out.push_str(&format!("<p>{img}</p>\n"));
                             }
-                            (
-                                rl.item,
-                                h.quote,
-                                h.heading,
-                                inline_html(&rl.spans, self.base()).trim().to_string(),
-                            )
                         }
-                        None => {
-                            let t = if self.plain { &b.visible } else { b.text };
-                            let item = b.features.bullet;
-                            let t = if item {
-                                crate::document::strip_bullet(t)
-                            } else {
-                                t.trim()
-                            };
-                            (item, false, 0, escape(t))
-                        }
-                    };
-                    if in_list && !item || in_quote && !quote {
-                        close(&mut out, &mut in_list, &mut in_quote);
                     }
-                    if quote && !in_quote {
-                        out.push_str("<blockquote>\n");
-                        in_quote = true;
-                    }
-                    if item && !in_list {
-                        out.push_str("<ul>\n");
-                        in_list = true;
-                    }
-                    if item {
-                        out.push_str(&format!("<li>{inner}</li>\n"));
-                    } else if heading > 0 {
-                        let n = heading.max(2);
-                        out.push_str(&format!("<h{n}>{inner}</h{n}>\n"));
-                    } else {
-                        out.push_str(&format!("<p>{inner}</p>\n"));
-                    }
+                    w.line(self.html_line(i, rl));
                 }
                 Unit::Pre(lines) => {
-                    close(&mut out, &mut in_list, &mut in_quote);
                     let code = pre_text(lines.iter().filter_map(|&i| self.rich_line(i)));
-                    out.push_str(&format!("<pre><code>{}</code></pre>\n", escape(&code)));
+                    w.close();
+                    w.out
+                        .push_str(&format!("<pre><code>{}</code></pre>\n", escape(&code)));
                 }
                 Unit::Table(lines) => {
-                    close(&mut out, &mut in_list, &mut in_quote);
                     let rows = self.rows(&lines, &|spans| {
                         inline_html(spans, self.base()).trim().to_string()
                     });
-                    out.push_str("<table>\n");
-                    for (header, cells) in rows {
-                        let tag = if header { "th" } else { "td" };
-                        out.push_str("<tr>");
-                        for c in cells {
-                            out.push_str(&format!("<{tag}>{c}</{tag}>"));
-                        }
-                        out.push_str("</tr>\n");
-                    }
-                    out.push_str("</table>\n");
+                    w.table(rows);
                 }
             }
         }
-        close(&mut out, &mut in_list, &mut in_quote);
-        out
+        w.close();
+        w.out
+    }
+
+    /// One kept line as HTML: whether it is a list item, a quote line,
+    /// its heading level (0: none) and its escaped inline content.
+    fn html_line(&self, i: usize, rl: Option<&RichLine>) -> HtmlLine {
+        let b = &self.blocks[i];
+        match rl {
+            Some(rl) => {
+                let h = b.html.expect("a rich line is an HTML line");
+                HtmlLine {
+                    item: rl.item,
+                    quote: h.quote,
+                    heading: h.heading,
+                    inner: inline_html(&rl.spans, self.base()).trim().to_string(),
+                }
+            }
+            None => {
+                let t = if self.plain { &b.visible } else { b.text };
+                let item = b.features.bullet;
+                let t = if item {
+                    crate::document::strip_bullet(t)
+                } else {
+                    t.trim()
+                };
+                HtmlLine {
+                    item,
+                    quote: false,
+                    heading: 0,
+                    inner: escape(t),
+                }
+            }
+        }
+    }
+}
+
+/// A kept line on its way to HTML (see [`Body::html_line`]).
+struct HtmlLine {
+    item: bool,
+    quote: bool,
+    heading: u8,
+    inner: String,
+}
+
+/// The HTML being written, with the list and quote it has open.
+#[derive(Default)]
+struct HtmlWriter {
+    out: String,
+    in_list: bool,
+    in_quote: bool,
+}
+
+impl HtmlWriter {
+    /// Closes the open list and quote.
+    fn close(&mut self) {
+        if self.in_list {
+            self.out.push_str("</ul>\n");
+            self.in_list = false;
+        }
+        if self.in_quote {
+            self.out.push_str("</blockquote>\n");
+            self.in_quote = false;
+        }
+    }
+
+    /// A paragraph, heading or list item, opening or closing the list and
+    /// quote around it as it needs.
+    fn line(&mut self, l: HtmlLine) {
+        if self.in_list && !l.item || self.in_quote && !l.quote {
+            self.close();
+        }
+        if l.quote && !self.in_quote {
+            self.out.push_str("<blockquote>\n");
+            self.in_quote = true;
+        }
+        if l.item && !self.in_list {
+            self.out.push_str("<ul>\n");
+            self.in_list = true;
+        }
+        let inner = l.inner;
+        if l.item {
+            self.out.push_str(&format!("<li>{inner}</li>\n"));
+        } else if l.heading > 0 {
+            let n = l.heading.max(2);
+            self.out.push_str(&format!("<h{n}>{inner}</h{n}>\n"));
+        } else {
+            self.out.push_str(&format!("<p>{inner}</p>\n"));
+        }
+    }
+
+    /// A table: header rows in `<th>`, the others in `<td>`.
+    fn table(&mut self, rows: Vec<(bool, Vec<String>)>) {
+        self.close();
+        self.out.push_str("<table>\n");
+        for (header, cells) in rows {
+            let tag = if header { "th" } else { "td" };
+            self.out.push_str("<tr>");
+            for c in cells {
+                self.out.push_str(&format!("<{tag}>{c}</{tag}>"));
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</table>\n");
     }
 }
 
@@ -438,31 +481,9 @@ fn inline_md(spans: &[Span], base: Option<&url::Url>) -> String {
                 stack.push(Some("*".into()));
             }
             Span::Start(Style::Code) => {
-                // The code's text up to its end, as one code span.
-                let mut depth = 1;
-                let mut code = String::new();
-                k += 1;
-                while k < spans.len() {
-                    match &spans[k] {
-                        Span::Start(_) => depth += 1,
-                        Span::End => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        Span::Text(t) => code.push_str(t),
-                        _ => {}
-                    }
-                    k += 1;
-                }
-                let ticks = "`".repeat(longest_run(&code, '`') + 1);
-                let pad = if code.starts_with('`') || code.ends_with('`') {
-                    " "
-                } else {
-                    ""
-                };
-                out.push_str(&format!("{ticks}{pad}{code}{pad}{ticks}"));
+                let (code, end) = code_text(spans, k);
+                k = end;
+                out.push_str(&md_code(&code));
             }
             Span::Start(Style::Link(href)) => match absolute(base, href) {
                 Some(u) if links == 0 => {
@@ -474,17 +495,7 @@ fn inline_md(spans: &[Span], base: Option<&url::Url>) -> String {
             },
             Span::End => {
                 if let Some(Some(close)) = stack.pop() {
-                    // A run that ends where one set the same way starts
-                    // (`<b>Game D</b><b>ay</b>`) goes on as one.
-                    let again = match spans.get(k + 1) {
-                        Some(Span::Start(Style::Strong)) => close == "**",
-                        Some(Span::Start(Style::Em)) => close == "*",
-                        Some(Span::Start(Style::Link(h))) => {
-                            absolute(base, h).is_some_and(|u| close == format!("]({})", md_url(&u)))
-                        }
-                        _ => false,
-                    };
-                    if again {
+                    if goes_on(spans.get(k + 1), &close, base) {
                         stack.push(Some(close));
                         k += 2;
                         continue;
@@ -505,6 +516,55 @@ fn inline_md(spans: &[Span], base: Option<&url::Url>) -> String {
         k += 1;
     }
     out
+}
+
+/// The text of the code run that starts at `spans[start]`, and the index
+/// of the span that ends it (or the last span).
+fn code_text(spans: &[Span], start: usize) -> (String, usize) {
+    let mut depth = 1;
+    let mut code = String::new();
+    let mut k = start + 1;
+    while k < spans.len() {
+        match &spans[k] {
+            Span::Start(_) => depth += 1,
+            Span::End => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Span::Text(t) => code.push_str(t),
+            _ => {}
+        }
+        k += 1;
+    }
+    (code, k)
+}
+
+/// Code as one Markdown code span: fenced by one backtick more than its
+/// longest run, padded when it starts or ends with one.
+fn md_code(code: &str) -> String {
+    let ticks = "`".repeat(longest_run(code, '`') + 1);
+    let pad = if code.starts_with('`') || code.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{code}{pad}{ticks}")
+}
+
+/// Whether the run that `close` ends goes on in the span after it: a run
+/// that ends where one set the same way starts (`<b>Game D</b><b>ay</b>`)
+/// is written as one.
+fn goes_on(next: Option<&Span>, close: &str, base: Option<&url::Url>) -> bool {
+    match next {
+        Some(Span::Start(Style::Strong)) => close == "**",
+        Some(Span::Start(Style::Em)) => close == "*",
+        Some(Span::Start(Style::Link(h))) => {
+            absolute(base, h).is_some_and(|u| close == format!("]({})", md_url(&u)))
+        }
+        _ => false,
+    }
 }
 
 /// The inline spans of a line as HTML.

@@ -22,6 +22,8 @@
 //! Dates are ISO 8601: `2019-11-19`, with the time and offset when the
 //! source gives them (`2019-11-19T08:03:00-05:00`).
 
+use ego_tree::NodeRef;
+use scraper::node::Element;
 use scraper::{Html, Node};
 use serde_json::Value;
 
@@ -343,18 +345,12 @@ impl Metadata {
         }
     }
 
+    /// What the tree's tags say of the page, read in one walk: OpenGraph
+    /// and other `<meta>` tags, microdata, `<time>` and license links,
+    /// each kept apart and merged by rank (see [`TreeReading::finish`]).
     fn read_tree(&mut self, doc: &Html) {
-        // (rank, value) per field, the lowest rank winning: OpenGraph 0,
-        // <meta name> 1, microdata 2, <time> 3.
-        let mut og = Metadata::default();
-        let mut meta = Metadata::default();
-        let mut micro = Metadata::default();
-        let mut og_tags = Vec::new();
-        let mut time_pub: Option<String> = None;
-        let mut time_article: Option<String> = None;
-        let mut license = None;
-        let mut article_depth = 0usize;
         use ego_tree::iter::Edge;
+        let mut r = TreeReading::default();
         for edge in doc.tree.root().traverse() {
             let node = match edge {
                 Edge::Open(n) => n,
@@ -363,7 +359,7 @@ impl Metadata {
                         .as_element()
                         .is_some_and(|e| e.name() == "article")
                     {
-                        article_depth = article_depth.saturating_sub(1);
+                        r.article_depth = r.article_depth.saturating_sub(1);
                     }
                     continue;
                 }
@@ -371,161 +367,197 @@ impl Metadata {
             let Node::Element(el) = node.value() else {
                 continue;
             };
-            let name = el.name();
-            if name == "article" {
-                article_depth += 1;
+            if el.name() == "article" {
+                r.article_depth += 1;
             }
             if let Some(prop) = el.attr("itemprop") {
-                let text = || element_text(node);
-                let value = || {
-                    el.attr("content")
-                        .or_else(|| el.attr("datetime"))
-                        .map(str::to_string)
-                        .unwrap_or_else(text)
-                };
-                for p in prop.split_ascii_whitespace() {
-                    match p {
-                        "author" | "creator" if micro.author.is_none() => {
-                            // The author's name, or the element's text.
-                            let named = node.descendants().find_map(|d| {
-                                let e = d.value().as_element()?;
-                                (e.attr("itemprop") == Some("name")).then(|| {
-                                    e.attr("content")
-                                        .map(str::to_string)
-                                        .unwrap_or_else(|| element_text(d))
-                                })
-                            });
-                            micro.set_author(named.or_else(|| Some(value())), Source::Microdata);
-                        }
-                        "datePublished" => micro.set_date(Some(&value()), Source::Microdata),
-                        "dateModified" => micro.set_modified(Some(&value())),
-                        "description" if micro.description.is_none() => {
-                            micro.description = clean_text(&value())
-                        }
-                        "keywords" if micro.tags.is_empty() => micro.tags = split_list(&value()),
-                        "articleSection" if micro.categories.is_empty() => {
-                            micro.categories = split_list(&value())
-                        }
-                        _ => {}
-                    }
-                }
+                r.microdata(node, el, prop);
             }
-            match name {
-                "meta" => {
-                    let Some(key) = el.attr("property").or_else(|| el.attr("name")) else {
-                        continue;
-                    };
-                    let Some(content) = el.attr("content").map(str::trim).filter(|c| !c.is_empty())
-                    else {
-                        continue;
-                    };
-                    let key = key.trim().to_ascii_lowercase();
-                    match key.as_str() {
-                        "article:author" | "og:article:author" if !is_url(content) => {
-                            og.set_author(Some(content.into()), Source::OpenGraph)
-                        }
-                        "article:published_time"
-                        | "og:article:published_time"
-                        | "og:published_time" => og.set_date(Some(content), Source::OpenGraph),
-                        "article:modified_time"
-                        | "og:article:modified_time"
-                        | "og:updated_time" => og.set_modified(Some(content)),
-                        "og:description" if og.description.is_none() => {
-                            og.description = clean_text(content)
-                        }
-                        "og:site_name" if og.sitename.is_none() => {
-                            og.sitename = clean_text(content)
-                        }
-                        "og:image" | "og:image:url" | "og:image:secure_url"
-                            if og.image.is_none() =>
-                        {
-                            og.image = Some(content.to_string())
-                        }
-                        "article:tag" | "og:article:tag" => og_tags.extend(split_list(content)),
-                        "article:section" | "og:article:section" if og.categories.is_empty() => {
-                            og.categories = split_list(content)
-                        }
-                        "author" | "dc.creator" | "dcterms.creator" | "byl" | "parsely-author"
-                        | "sailthru.author" | "citation_author"
-                            if !is_url(content) =>
-                        {
-                            meta.set_author(Some(content.into()), Source::Meta)
-                        }
-                        "date"
-                        | "pubdate"
-                        | "publishdate"
-                        | "publish-date"
-                        | "publish_date"
-                        | "published-date"
-                        | "article.published"
-                        | "dc.date"
-                        | "dc.date.issued"
-                        | "dcterms.date"
-                        | "dcterms.issued"
-                        | "dcterms.created"
-                        | "citation_publication_date"
-                        | "citation_date"
-                        | "parsely-pub-date"
-                        | "sailthru.date"
-                        | "date.available" => meta.set_date(Some(content), Source::Meta),
-                        "last-modified" | "dcterms.modified" | "dc.date.modified"
-                        | "article.updated" => meta.set_modified(Some(content)),
-                        "description" | "twitter:description" | "dc.description"
-                            if meta.description.is_none() =>
-                        {
-                            meta.description = clean_text(content)
-                        }
-                        "application-name" if meta.sitename.is_none() => {
-                            meta.sitename = clean_text(content)
-                        }
-                        "twitter:image" | "twitter:image:src" if meta.image.is_none() => {
-                            meta.image = Some(content.to_string())
-                        }
-                        "keywords" | "news_keywords" if meta.tags.is_empty() => {
-                            meta.tags = split_list(content)
-                        }
-                        "dc.rights" | "dcterms.license" | "license" if meta.license.is_none() => {
-                            meta.license = clean_text(content)
-                        }
-                        _ => {}
-                    }
+            match el.name() {
+                "meta" => r.meta_tag(el),
+                "link" | "a" => r.license_link(el),
+                "time" => r.time(el),
+                _ => {}
+            }
+        }
+        r.finish(self);
+    }
+}
+
+/// The metadata a walk over the tree found, kept by where it was found.
+#[derive(Default)]
+struct TreeReading {
+    og: Metadata,
+    meta: Metadata,
+    micro: Metadata,
+    og_tags: Vec<String>,
+    time_pub: Option<String>,
+    time_article: Option<String>,
+    license: Option<String>,
+    /// How many `<article>` elements the walk is in.
+    article_depth: usize,
+}
+
+impl TreeReading {
+    /// An element with `itemprop`: microdata.
+    fn microdata(&mut self, node: NodeRef<'_, Node>, el: &Element, prop: &str) {
+        let micro = &mut self.micro;
+        let text = || element_text(node);
+        let value = || {
+            el.attr("content")
+                .or_else(|| el.attr("datetime"))
+                .map(str::to_string)
+                .unwrap_or_else(text)
+        };
+        for p in prop.split_ascii_whitespace() {
+            match p {
+                "author" | "creator" if micro.author.is_none() => {
+                    // The author's name, or the element's text.
+                    let named = node.descendants().find_map(|d| {
+                        let e = d.value().as_element()?;
+                        (e.attr("itemprop") == Some("name")).then(|| {
+                            e.attr("content")
+                                .map(str::to_string)
+                                .unwrap_or_else(|| element_text(d))
+                        })
+                    });
+                    micro.set_author(named.or_else(|| Some(value())), Source::Microdata);
                 }
-                "link" | "a"
-                    if license.is_none()
-                        && el.attr("rel").is_some_and(|r| {
-                            r.split_ascii_whitespace()
-                                .any(|t| t.eq_ignore_ascii_case("license"))
-                        }) =>
-                {
-                    license = el.attr("href").map(str::to_string);
+                "datePublished" => micro.set_date(Some(&value()), Source::Microdata),
+                "dateModified" => micro.set_modified(Some(&value())),
+                "description" if micro.description.is_none() => {
+                    micro.description = clean_text(&value())
                 }
-                "time" => {
-                    let Some(dt) = el.attr("datetime") else {
-                        continue;
-                    };
-                    let published = el.attr("pubdate").is_some()
-                        || el.classes().any(|c| {
-                            let c = c.to_ascii_lowercase();
-                            c.contains("publish") || c.contains("posted")
-                        });
-                    if published && time_pub.is_none() {
-                        time_pub = Some(dt.to_string());
-                    }
-                    if article_depth > 0 && time_article.is_none() {
-                        time_article = Some(dt.to_string());
-                    }
+                "keywords" if micro.tags.is_empty() => micro.tags = split_list(&value()),
+                "articleSection" if micro.categories.is_empty() => {
+                    micro.categories = split_list(&value())
                 }
                 _ => {}
             }
         }
-        if og.tags.is_empty() {
-            og.tags = dedup(og_tags);
+    }
+
+    /// A `<meta property|name content>` tag: OpenGraph and article
+    /// properties, or the names other conventions use.
+    fn meta_tag(&mut self, el: &Element) {
+        let Some(key) = el.attr("property").or_else(|| el.attr("name")) else {
+            return;
+        };
+        let Some(content) = el.attr("content").map(str::trim).filter(|c| !c.is_empty()) else {
+            return;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        match key.as_str() {
+            "article:author" | "og:article:author" if !is_url(content) => {
+                self.og.set_author(Some(content.into()), Source::OpenGraph)
+            }
+            "article:published_time" | "og:article:published_time" | "og:published_time" => {
+                self.og.set_date(Some(content), Source::OpenGraph)
+            }
+            "article:modified_time" | "og:article:modified_time" | "og:updated_time" => {
+                self.og.set_modified(Some(content))
+            }
+            "og:description" if self.og.description.is_none() => {
+                self.og.description = clean_text(content)
+            }
+            "og:site_name" if self.og.sitename.is_none() => self.og.sitename = clean_text(content),
+            "og:image" | "og:image:url" | "og:image:secure_url" if self.og.image.is_none() => {
+                self.og.image = Some(content.to_string())
+            }
+            "article:tag" | "og:article:tag" => self.og_tags.extend(split_list(content)),
+            "article:section" | "og:article:section" if self.og.categories.is_empty() => {
+                self.og.categories = split_list(content)
+            }
+            "author" | "dc.creator" | "dcterms.creator" | "byl" | "parsely-author"
+            | "sailthru.author" | "citation_author"
+                if !is_url(content) =>
+            {
+                self.meta.set_author(Some(content.into()), Source::Meta)
+            }
+            "date"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "publish_date"
+            | "published-date"
+            | "article.published"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.date"
+            | "dcterms.issued"
+            | "dcterms.created"
+            | "citation_publication_date"
+            | "citation_date"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "date.available" => self.meta.set_date(Some(content), Source::Meta),
+            "last-modified" | "dcterms.modified" | "dc.date.modified" | "article.updated" => {
+                self.meta.set_modified(Some(content))
+            }
+            "description" | "twitter:description" | "dc.description"
+                if self.meta.description.is_none() =>
+            {
+                self.meta.description = clean_text(content)
+            }
+            "application-name" if self.meta.sitename.is_none() => {
+                self.meta.sitename = clean_text(content)
+            }
+            "twitter:image" | "twitter:image:src" if self.meta.image.is_none() => {
+                self.meta.image = Some(content.to_string())
+            }
+            "keywords" | "news_keywords" if self.meta.tags.is_empty() => {
+                self.meta.tags = split_list(content)
+            }
+            "dc.rights" | "dcterms.license" | "license" if self.meta.license.is_none() => {
+                self.meta.license = clean_text(content)
+            }
+            _ => {}
         }
-        meta.license = meta.license.or(license);
-        self.fill_from(og);
-        self.fill_from(meta);
-        self.fill_from(micro);
-        self.set_date(time_pub.or(time_article).as_deref(), Source::Time);
+    }
+
+    /// A `<link rel=license>` or `<a rel=license>`: the first one's href.
+    fn license_link(&mut self, el: &Element) {
+        if self.license.is_none()
+            && el.attr("rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("license"))
+            })
+        {
+            self.license = el.attr("href").map(str::to_string);
+        }
+    }
+
+    /// A `<time datetime>`: a publication date when it says so (`pubdate`,
+    /// a class naming publishing or posting), else the first inside an
+    /// `<article>`.
+    fn time(&mut self, el: &Element) {
+        let Some(dt) = el.attr("datetime") else {
+            return;
+        };
+        let published = el.attr("pubdate").is_some()
+            || el.classes().any(|c| {
+                let c = c.to_ascii_lowercase();
+                c.contains("publish") || c.contains("posted")
+            });
+        if published && self.time_pub.is_none() {
+            self.time_pub = Some(dt.to_string());
+        }
+        if self.article_depth > 0 && self.time_article.is_none() {
+            self.time_article = Some(dt.to_string());
+        }
+    }
+
+    /// Merges what was found into `out`, the lowest rank winning per
+    /// field: OpenGraph, then `<meta name>`, then microdata, then `<time>`.
+    fn finish(mut self, out: &mut Metadata) {
+        if self.og.tags.is_empty() {
+            self.og.tags = dedup(self.og_tags);
+        }
+        self.meta.license = self.meta.license.or(self.license);
+        out.fill_from(self.og);
+        out.fill_from(self.meta);
+        out.fill_from(self.micro);
+        out.set_date(self.time_pub.or(self.time_article).as_deref(), Source::Time);
     }
 }
 
