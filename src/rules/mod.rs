@@ -20,6 +20,7 @@ pub mod ftr;
 mod gate;
 mod prefilter;
 mod set;
+mod xpath;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
 pub use file::{RuleFile, SiteTest, parse_rule_file};

@@ -767,7 +767,7 @@ fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
     let ftr = tmp.path().join(".harbor.example.txt");
     std::fs::write(
         &ftr,
-        "body: //div[@id='story']\nstrip: //div[contains(@class,'promo')]\nstrip: //p[2]\nnext_page_link: //a[@rel='next']\n",
+        "body: //div[@id='story']\nstrip: //div[contains(@class,'promo')]\nstrip: //p[last()]\nnext_page_link: //a[@rel='next']\n",
     )
     .unwrap();
     let out = tmp.path().join("rules");
@@ -781,7 +781,7 @@ fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_stderr_has(
         &o,
-        ".harbor.example.txt:3: not translated: strip: XPath \"//p[2]\"",
+        ".harbor.example.txt:3: not translated: strip: XPath \"//p[last()]\"",
     );
     assert_stderr_has(&o, ".harbor.example.txt:4: not translated: next_page_link");
     let site = std::fs::read_to_string(out.join("sites/harbor.example.toml")).unwrap();
