@@ -3,7 +3,7 @@
 use super::{Rule, RuleFile, RuleProblem, RuleSet, RulesError, parse_rule_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The shipped default rules, embedded so the binary works from any directory.
 const SHIPPED: &[(&str, &str)] = &[
@@ -42,15 +42,56 @@ const SHIPPED: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct RuleDir(pub PathBuf);
 
-/// Every rule set a run may need, compiled once: the defaults, and one set per
-/// host that has site files.
+/// Every rule set a run may need: the defaults, compiled once when the book
+/// is built, and each site's rules, parsed and checked then but compiled the
+/// first time a page of that site asks for them.
+///
+/// A site's set is the defaults with its site files on top (overrides by id,
+/// switched-off ids, added rules). Building the book costs a parse of every
+/// file and one compile, however many sites have files: with the 2,000-odd
+/// files of an ftr-site-config import, a run that meets three sites compiles
+/// four sets. A set is compiled once, however many threads meet the site at
+/// once (the others wait for it), and shared by every clone of the book.
 #[derive(Debug, Clone)]
 pub struct RuleBook {
     base: Arc<RuleSet>,
-    sites: HashMap<String, Arc<RuleSet>>,
+    /// The default rules before compiling, for the sites' sets.
+    base_rules: Arc<Vec<Rule>>,
+    /// Every site file, parsed and checked, in load order.
+    site_files: Arc<Vec<SiteFile>>,
+    /// The sets sites may need, each compiled on first use.
+    slots: Arc<Vec<Slot>>,
+    /// For each host with a site file: the slot for a page of that host
+    /// itself, and the slot for a page below it.
+    keys: Arc<HashMap<String, [usize; 2]>>,
     tests: Vec<SiteTestCase>,
     /// The files it was built from, to build it again with one more site file.
     sources: Arc<Layers>,
+}
+
+/// A parsed site file and the pages it is for.
+#[derive(Debug)]
+struct SiteFile {
+    /// The host, named as a site is.
+    host: String,
+    /// A wildcard file (`sites/.example.com.toml`): for the subdomains of
+    /// `host` only, not for `host` and `www.host` themselves.
+    wildcard: bool,
+    /// `host`, or `.host` for a wildcard file.
+    label: String,
+    /// Where it was read from.
+    name: String,
+    file: RuleFile,
+}
+
+/// A site's rule set: the site files it is made of (indices in
+/// `site_files`, general first) and the set, once compiled.
+#[derive(Debug)]
+struct Slot {
+    /// The host it was first made for, for messages.
+    host: String,
+    chain: Vec<usize>,
+    set: OnceLock<Result<Arc<RuleSet>, String>>,
 }
 
 /// Rule files by layer: the default layers in order, then the site files.
@@ -84,7 +125,10 @@ impl RuleBook {
     /// directory's rule overrides an earlier one with the same id).
     ///
     /// Every file is read and checked before anything is compiled; all problems
-    /// are returned together.
+    /// are returned together. The sites' own sets are compiled when first
+    /// asked for ([`RuleBook::for_site`]); [`RuleBook::check_site_file`]
+    /// compiles one site file's rules alone, to check it without waiting for
+    /// a page.
     pub fn load(dirs: &[RuleDir]) -> Result<RuleBook, RulesError> {
         let mut defaults: Vec<Vec<Source>> = vec![
             SHIPPED
@@ -129,135 +173,19 @@ impl RuleBook {
     ) -> Result<RuleBook, RulesError> {
         let sources = Arc::new((defaults.clone(), sites.clone()));
         let mut problems = Vec::new();
-        // Default layers: within a layer ids are unique; a later layer overrides.
-        let mut base: Vec<Rule> = Vec::new();
-        let mut base_at: HashMap<String, usize> = HashMap::new();
-        for layer in defaults {
-            let mut layer_ids: HashMap<String, String> = HashMap::new();
-            for src in layer {
-                let Some(file) = parse_into(&src, &mut problems) else {
-                    continue;
-                };
-                for (id, line) in &file.disable {
-                    problems.push(RuleProblem {
-                        file: src.name.clone(),
-                        line: *line,
-                        col: 1,
-                        message: format!(
-                            "`disable` ({id:?}) belongs in a site file, not in default rules"
-                        ),
-                    });
-                }
-                for t in &file.tests {
-                    problems.push(RuleProblem {
-                        file: src.name.clone(),
-                        line: t.line,
-                        col: 1,
-                        message: "`[[test]]` belongs in a site file, not in default rules".into(),
-                    });
-                }
-                for rule in file.rules {
-                    if let Some(other) = layer_ids.insert(rule.id.clone(), rule.origin.to_string())
-                    {
-                        problems.push(RuleProblem {
-                            file: src.name.clone(),
-                            line: rule.origin.line,
-                            col: 1,
-                            message: format!("duplicate rule id {:?} (also at {other})", rule.id),
-                        });
-                        continue;
-                    }
-                    upsert(&mut base, &mut base_at, rule);
-                }
-            }
-        }
-        let mut site_files: Vec<(String, RuleFile)> = Vec::new();
-        let mut tests = Vec::new();
-        for (host, src) in sites {
-            if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
-                problems.push(RuleProblem {
-                    file: src.name.clone(),
-                    line: 1,
-                    col: 1,
-                    message: format!(
-                        "the file's name {e}: site files apply to a host and its parent domains \
-                         down to the registrable domain, so this one would never apply"
-                    ),
-                });
-                continue;
-            }
-            if let Some(file) = parse_into(&src, &mut problems) {
-                tests.extend(file.tests.iter().map(|t| SiteTestCase {
-                    host: host.clone(),
-                    file: src.name.clone(),
-                    test: t.clone(),
-                }));
-                site_files.push((host, file));
-            }
-        }
-        // A disabled id must exist somewhere, or it is a typo.
-        let known: std::collections::HashSet<&str> = base
-            .iter()
-            .chain(site_files.iter().flat_map(|(_, f)| f.rules.iter()))
-            .map(|r| r.id.as_str())
-            .collect();
-        for (host, f) in &site_files {
-            for (id, line) in &f.disable {
-                if !known.contains(id.as_str()) {
-                    problems.push(RuleProblem {
-                        file: format!("sites/{host}.toml"),
-                        line: *line,
-                        col: 1,
-                        message: format!("`disable` names unknown rule id {id:?}"),
-                    });
-                }
-            }
-        }
+        let base = default_rules(defaults, &mut problems);
+        let (site_files, tests) = site_files(sites, &mut problems);
+        check_disabled(&base, &site_files, &mut problems);
         if !problems.is_empty() {
             return Err(RulesError::Invalid(problems));
         }
-        let compile = |rules: Vec<Rule>, site: Option<&str>| {
-            let count = rules.len();
-            RuleSet::compile(rules).map_err(|source| RulesError::Compile {
-                set: match site {
-                    Some(host) => format!("the rules for {host}"),
-                    None => "the default rules".into(),
-                },
-                count,
-                source,
-            })
-        };
-        let mut compiled = HashMap::new();
-        let hosts: Vec<&String> = site_files.iter().map(|(h, _)| h).collect();
-        for host in &hosts {
-            // Site files for this host and its parent domains down to the
-            // registrable domain, general first.
-            let mut chain: Vec<(usize, &RuleFile)> = site_files
-                .iter()
-                .filter(|(h, _)| crate::site::lookup(host).any(|name| name == h))
-                .map(|(h, f)| (h.len(), f))
-                .collect();
-            chain.sort_by_key(|(len, _)| *len);
-            let mut rules = base.clone();
-            let mut at = base_at.clone();
-            for (_, f) in chain {
-                if !f.disable.is_empty() {
-                    let off: std::collections::HashSet<&str> =
-                        f.disable.iter().map(|(id, _)| id.as_str()).collect();
-                    rules.retain(|r| !off.contains(r.id.as_str()));
-                    at = index_of(&rules);
-                }
-                for rule in &f.rules {
-                    upsert(&mut rules, &mut at, rule.clone());
-                }
-            }
-            if !compiled.contains_key(host.as_str()) {
-                compiled.insert(host.to_string(), Arc::new(compile(rules, Some(host))?));
-            }
-        }
+        let (slots, keys) = plan_slots(&site_files);
         Ok(RuleBook {
-            base: Arc::new(compile(base, None)?),
-            sites: compiled,
+            base: Arc::new(compile(base.clone(), None)?),
+            base_rules: Arc::new(base),
+            site_files: Arc::new(site_files),
+            slots: Arc::new(slots),
+            keys: Arc::new(keys),
             tests,
             sources,
         })
@@ -267,16 +195,70 @@ impl RuleBook {
     /// are ignored, and parent domains are tried down to the registrable
     /// domain: `news.bbc.co.uk`, `bbc.co.uk`, never `co.uk`), or the defaults
     /// when no site file applies.
+    ///
+    /// The first call for a site compiles its set; should that fail (only
+    /// an automaton grown past its limits can, as every file was checked
+    /// when the book was built), the defaults serve the site and
+    /// [`RuleBook::site_set`] says why.
     pub fn for_site(&self, site: Option<&str>) -> &Arc<RuleSet> {
-        use crate::site::{Site, SiteSource};
-        if let Some(site) = site.and_then(|s| Site::new(s, SiteSource::Flag)) {
-            for name in site.lookup() {
-                if let Some(set) = self.sites.get(name) {
-                    return set;
-                }
-            }
+        match self.slot_of(site) {
+            Some(i) => self.slot_set(i).unwrap_or(&self.base),
+            None => &self.base,
         }
-        &self.base
+    }
+
+    /// [`RuleBook::for_site`], with the compile error of a site's set
+    /// instead of the defaults.
+    pub fn site_set(&self, site: Option<&str>) -> Result<&Arc<RuleSet>, String> {
+        match self.slot_of(site) {
+            Some(i) => self.slot_set(i).map_err(str::to_string),
+            None => Ok(&self.base),
+        }
+    }
+
+    /// The slot serving a site: the nearest host with a site file, and
+    /// whether the page is that host or below it.
+    fn slot_of(&self, site: Option<&str>) -> Option<usize> {
+        use crate::site::{Site, SiteSource};
+        let site = site.and_then(|s| Site::new(s, SiteSource::Flag))?;
+        site.lookup().find_map(|name| {
+            self.keys
+                .get(name)
+                .map(|slots| slots[usize::from(name != site.host())])
+        })
+    }
+
+    /// A slot's set, compiled on first use.
+    fn slot_set(&self, i: usize) -> Result<&Arc<RuleSet>, &str> {
+        let slot = &self.slots[i];
+        slot.set
+            .get_or_init(|| {
+                let rules = site_rules(&self.base_rules, &self.site_files, &slot.chain);
+                compile(rules, Some(&slot.host))
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// How many sites' sets have been compiled so far.
+    pub fn compiled_sites(&self) -> usize {
+        self.slots.iter().filter(|s| s.set.get().is_some()).count()
+    }
+
+    /// How many site files the book holds ([`RuleBook::check_site_file`]
+    /// takes 0 to this, less one).
+    pub fn site_file_count(&self) -> usize {
+        self.site_files.len()
+    }
+
+    /// Compiles site file `i`'s own rules alone (not on top of the
+    /// defaults): what `rules check` does for every file, in parallel, so a
+    /// file that could not be compiled is reported before a page meets it.
+    pub fn check_site_file(&self, i: usize) -> Result<(), RulesError> {
+        let f = &self.site_files[i];
+        compile(f.file.rules.clone(), Some(&f.name)).map(drop)
     }
 
     /// The test cases of all site files, in file order.
@@ -284,10 +266,207 @@ impl RuleBook {
         &self.tests
     }
 
-    /// Hosts that have site files.
+    /// Hosts that have site files (a wildcard file's as `.host`).
     pub fn site_hosts(&self) -> impl Iterator<Item = &str> {
-        self.sites.keys().map(|s| s.as_str())
+        let mut seen = std::collections::HashSet::new();
+        self.site_files
+            .iter()
+            .map(|f| f.label.as_str())
+            .filter(move |h| seen.insert(*h))
     }
+}
+
+/// The default layers merged: within a layer ids are unique; a later layer
+/// overrides an earlier one's rule of the same id, in its place.
+fn default_rules(defaults: Vec<Vec<Source>>, problems: &mut Vec<RuleProblem>) -> Vec<Rule> {
+    let mut base: Vec<Rule> = Vec::new();
+    let mut base_at: HashMap<String, usize> = HashMap::new();
+    for layer in defaults {
+        let mut layer_ids: HashMap<String, String> = HashMap::new();
+        for src in layer {
+            let Some(file) = parse_into(&src, problems) else {
+                continue;
+            };
+            for (id, line) in &file.disable {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line: *line,
+                    col: 1,
+                    message: format!(
+                        "`disable` ({id:?}) belongs in a site file, not in default rules"
+                    ),
+                });
+            }
+            for t in &file.tests {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line: t.line,
+                    col: 1,
+                    message: "`[[test]]` belongs in a site file, not in default rules".into(),
+                });
+            }
+            for rule in file.rules {
+                if let Some(other) = layer_ids.insert(rule.id.clone(), rule.origin.to_string()) {
+                    problems.push(RuleProblem {
+                        file: src.name.clone(),
+                        line: rule.origin.line,
+                        col: 1,
+                        message: format!("duplicate rule id {:?} (also at {other})", rule.id),
+                    });
+                    continue;
+                }
+                upsert(&mut base, &mut base_at, rule);
+            }
+        }
+    }
+    base
+}
+
+/// The site files parsed, each with the pages it is for, and their test
+/// cases. A file whose name is no site is a problem: it would never apply.
+fn site_files(
+    sites: Vec<(String, Source)>,
+    problems: &mut Vec<RuleProblem>,
+) -> (Vec<SiteFile>, Vec<SiteTestCase>) {
+    let mut files = Vec::new();
+    let mut tests = Vec::new();
+    for (name, src) in sites {
+        let (host, wildcard) = match name.strip_prefix('.') {
+            Some(host) => (host.to_string(), true),
+            None => (name, false),
+        };
+        if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
+            problems.push(RuleProblem {
+                file: src.name.clone(),
+                line: 1,
+                col: 1,
+                message: format!(
+                    "the file's name {e}: site files apply to a host and its parent domains \
+                     down to the registrable domain, so this one would never apply"
+                ),
+            });
+            continue;
+        }
+        if let Some(file) = parse_into(&src, problems) {
+            tests.extend(file.tests.iter().map(|t| SiteTestCase {
+                host: host.clone(),
+                file: src.name.clone(),
+                test: t.clone(),
+            }));
+            files.push(SiteFile {
+                label: if wildcard {
+                    format!(".{host}")
+                } else {
+                    host.clone()
+                },
+                host,
+                wildcard,
+                name: src.name,
+                file,
+            });
+        }
+    }
+    (files, tests)
+}
+
+/// A disabled id must exist somewhere, or it is a typo.
+fn check_disabled(base: &[Rule], site_files: &[SiteFile], problems: &mut Vec<RuleProblem>) {
+    let known: std::collections::HashSet<&str> = base
+        .iter()
+        .chain(site_files.iter().flat_map(|f| f.file.rules.iter()))
+        .map(|r| r.id.as_str())
+        .collect();
+    for f in site_files {
+        for (id, line) in &f.file.disable {
+            if !known.contains(id.as_str()) {
+                problems.push(RuleProblem {
+                    file: format!("sites/{}.toml", f.label),
+                    line: *line,
+                    col: 1,
+                    message: format!("`disable` names unknown rule id {id:?}"),
+                });
+            }
+        }
+    }
+}
+
+/// The sets sites may need, none compiled yet: for every host with a site
+/// file, one for a page of the host itself and one for a page below it
+/// (they differ only where a wildcard file applies below), each made of
+/// the files that apply, general first. Sets made of the same files are
+/// one slot.
+fn plan_slots(site_files: &[SiteFile]) -> (Vec<Slot>, HashMap<String, [usize; 2]>) {
+    let mut by_host: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in site_files.iter().enumerate() {
+        by_host.entry(f.host.as_str()).or_default().push(i);
+    }
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut by_chain: HashMap<Vec<usize>, usize> = HashMap::new();
+    let mut keys = HashMap::new();
+    for f in site_files {
+        if keys.contains_key(&f.host) {
+            continue;
+        }
+        let mut pair = [0; 2];
+        for (below, slot) in pair.iter_mut().enumerate() {
+            // The files for the host and each parent domain that apply to
+            // a page of the host itself, or to one below it.
+            let mut chain: Vec<usize> = crate::site::lookup(&f.host)
+                .filter_map(|name| by_host.get(name))
+                .flatten()
+                .copied()
+                .filter(|&i| {
+                    let g = &site_files[i];
+                    below == 1 || !g.wildcard || g.host != f.host
+                })
+                .collect();
+            chain.sort_unstable();
+            chain.sort_by_key(|&i| (site_files[i].host.len(), site_files[i].wildcard));
+            *slot = *by_chain.entry(chain.clone()).or_insert_with(|| {
+                slots.push(Slot {
+                    host: f.host.clone(),
+                    chain,
+                    set: OnceLock::new(),
+                });
+                slots.len() - 1
+            });
+        }
+        keys.insert(f.host.clone(), pair);
+    }
+    (slots, keys)
+}
+
+/// The defaults with a chain of site files on top: each file switches off
+/// the ids it names, then overrides or adds its rules.
+fn site_rules(base: &[Rule], site_files: &[SiteFile], chain: &[usize]) -> Vec<Rule> {
+    let mut rules = base.to_vec();
+    let mut at = index_of(&rules);
+    for &i in chain {
+        let f = &site_files[i].file;
+        if !f.disable.is_empty() {
+            let off: std::collections::HashSet<&str> =
+                f.disable.iter().map(|(id, _)| id.as_str()).collect();
+            rules.retain(|r| !off.contains(r.id.as_str()));
+            at = index_of(&rules);
+        }
+        for rule in &f.rules {
+            upsert(&mut rules, &mut at, rule.clone());
+        }
+    }
+    rules
+}
+
+/// Compiles a set, naming it in the error.
+fn compile(rules: Vec<Rule>, site: Option<&str>) -> Result<RuleSet, RulesError> {
+    let count = rules.len();
+    RuleSet::compile(rules).map_err(|source| RulesError::Compile {
+        set: match site {
+            Some(host) => format!("the rules for {host}"),
+            None => "the default rules".into(),
+        },
+        count,
+        source,
+    })
 }
 
 /// Lower-cases nothing (hosts are expected in lower case), drops a scheme,
@@ -303,8 +482,11 @@ pub fn normalize_host(site: &str) -> &str {
 
 /// The host a site file is for, named as a site is (lower case, `www.`
 /// dropped where that leaves a site); a name that is no site is kept as it
-/// is, and `build` reports it.
+/// is, and `build` reports it. A wildcard file's leading dot is kept.
 fn site_file_host(name: &str) -> String {
+    if let Some(host) = name.strip_prefix('.') {
+        return format!(".{}", site_file_host(host));
+    }
     crate::site::Site::new(name, crate::site::SiteSource::Flag)
         .map_or_else(|| name.to_lowercase(), |s| s.host().to_string())
 }
@@ -443,6 +625,119 @@ mod tests {
         );
         assert_eq!(matched(sub, "B P").as_deref(), Some("news.byline"));
         assert_eq!(matched(book.for_site(Some("other.org")), "B P"), None);
+    }
+
+    #[test]
+    fn a_wildcard_file_is_for_the_subdomains_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let rule = |id: &str, phrase: &str| {
+            format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
+        };
+        write(
+            tmp.path(),
+            "sites/example.com.toml",
+            &rule("example.plus", "Only on Example Plus"),
+        );
+        write(
+            tmp.path(),
+            "sites/.example.com.toml",
+            &rule("example.sections", "Example sections desk picks"),
+        );
+        write(
+            tmp.path(),
+            "sites/.blogs.example.org.toml",
+            &rule("blogs.more", "Jane blog ring picks"),
+        );
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let site = |s: &str| book.for_site(Some(s));
+        for page in ["example.com", "www.example.com"] {
+            assert_eq!(
+                matched(site(page), "Only on Example Plus").as_deref(),
+                Some("example.plus")
+            );
+            assert_eq!(
+                matched(site(page), "Example sections desk picks"),
+                None,
+                "{page}"
+            );
+        }
+        for page in ["sport.example.com", "a.b.example.com"] {
+            assert_eq!(
+                matched(site(page), "Example sections desk picks").as_deref(),
+                Some("example.sections"),
+                "{page}"
+            );
+            assert_eq!(
+                matched(site(page), "Only on Example Plus").as_deref(),
+                Some("example.plus")
+            );
+        }
+        assert_eq!(
+            matched(site("blogs.example.org"), "Jane blog ring picks"),
+            None
+        );
+        assert_eq!(
+            matched(site("jane.blogs.example.org"), "Jane blog ring picks").as_deref(),
+            Some("blogs.more")
+        );
+        let hosts: Vec<&str> = book.site_hosts().collect();
+        assert_eq!(hosts, [".blogs.example.org", ".example.com", "example.com"]);
+    }
+
+    #[test]
+    fn a_site_set_is_compiled_when_a_page_of_the_site_is_first_seen() {
+        let tmp = tempfile::tempdir().unwrap();
+        for i in 0..40 {
+            write(
+                tmp.path(),
+                &format!("sites/site{i}.example.toml"),
+                &format!(
+                    "[[rule]]\nid = \"site{i}.promo\"\ncategory = \"teasers\"\nphrases = [\"Promo of site {i}\"]\n"
+                ),
+            );
+        }
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        assert_eq!(book.compiled_sites(), 0);
+        assert_eq!(book.site_file_count(), 40);
+        let clone = book.clone();
+        let set = book.for_site(Some("https://news.site7.example/a"));
+        assert_eq!(
+            matched(set, "Promo of site 7").as_deref(),
+            Some("site7.promo")
+        );
+        assert_eq!(matched(set, "Promo of site 8"), None);
+        // One set compiled, shared with the clone; no other site's.
+        assert_eq!(book.compiled_sites(), 1);
+        assert_eq!(clone.compiled_sites(), 1);
+        assert!(Arc::ptr_eq(set, clone.for_site(Some("site7.example"))));
+        assert_eq!(
+            book.compiled_sites(),
+            1,
+            "the site itself and below share one set"
+        );
+        // Many threads meeting a new site at once compile it once.
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    let set = book.for_site(Some("site9.example"));
+                    assert_eq!(
+                        matched(set, "Promo of site 9").as_deref(),
+                        Some("site9.promo")
+                    );
+                });
+            }
+        });
+        assert_eq!(book.compiled_sites(), 2);
+        assert!(book.for_site(Some("unknown.org")).rules().len() > 10);
+        assert_eq!(book.compiled_sites(), 2);
+        for i in 0..book.site_file_count() {
+            book.check_site_file(i).unwrap();
+        }
+        assert_eq!(
+            book.compiled_sites(),
+            2,
+            "checking a file compiles it alone"
+        );
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! files.
 //!
 //! `strip:` and `strip_id_or_class:` become selector rules that drop,
-//! `body:` becomes a keep rule (its blocks are protected), `test_url:` and
-//! `test_contains:` become a commented `[[test]]` to complete with a stored
-//! page. XPath is translated to CSS where it maps ([`super::xpath`]); every
+//! `body:` becomes a keep rule (its blocks are protected), each `test_url:`
+//! with the `test_contains:` lines under it becomes a commented `[[test]]`
+//! to complete with a stored page; `global.txt` becomes `global.toml`, for
+//! every site. XPath is translated to CSS where it maps ([`super::xpath`]); every
 //! line that is not translated is reported with its number, never dropped
 //! silently.
 
@@ -22,11 +23,61 @@ pub struct Untranslated {
     pub reason: String,
 }
 
+/// What an ftr file is for, from its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `example.com.txt`: that host (and `www.` under it).
+    Host(String),
+    /// `.example.com.txt`: the subdomains of the host, not the host itself.
+    Subdomains(String),
+    /// `global.txt`: every site.
+    Global,
+    /// A file of the collection that is no site config (`LICENSE.txt`), or
+    /// a name that is no site: the reason.
+    NotASite(String),
+}
+
+impl Target {
+    /// The target of an ftr file name.
+    pub fn of_file_name(name: &str) -> Target {
+        let stem = name.strip_suffix(".txt").unwrap_or(name);
+        if stem.eq_ignore_ascii_case("global") {
+            return Target::Global;
+        }
+        if !stem.trim_start_matches('.').contains('.') {
+            return Target::NotASite(format!("{name} is not a site config (its name is no host)"));
+        }
+        let host = host_of_file_name(name);
+        if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
+            return Target::NotASite(format!("the file's name {e}"));
+        }
+        if stem.starts_with('.') {
+            Target::Subdomains(host)
+        } else {
+            Target::Host(host)
+        }
+    }
+
+    /// Where the translation goes in a rule directory: `global.toml` (a
+    /// default-layer file: every site), `sites/<host>.toml`, or
+    /// `sites/.<host>.toml` for a wildcard file.
+    pub fn path(&self) -> Option<String> {
+        match self {
+            Target::Host(h) => Some(format!("sites/{h}.toml")),
+            Target::Subdomains(h) => Some(format!("sites/.{h}.toml")),
+            Target::Global => Some("global.toml".into()),
+            Target::NotASite(_) => None,
+        }
+    }
+}
+
 /// The result of importing one ftr file.
 #[derive(Debug, Clone)]
 pub struct Imported {
     /// The site the file is for (from its name).
     pub host: String,
+    /// What the file is for, and so where its translation goes.
+    pub target: Target,
     /// The boilerstrip site file.
     pub toml: String,
     /// Lines not translated.
@@ -37,8 +88,7 @@ pub struct Imported {
 /// `example.com`), named as a site is ([`crate::site::Site`]). An ftr file
 /// serves its host and `www.` under it, so a name that is itself a public
 /// suffix stands for its `www.` host (`gov.uk.txt` → `www.gov.uk`); a name
-/// that is no site either way (`global.txt`) is returned lower-cased, and
-/// `rules import-ftr` reports it instead of writing a site file.
+/// that is no site either way (`global.txt`) is returned lower-cased.
 pub fn host_of_file_name(name: &str) -> String {
     use crate::site::{Site, SiteSource};
     let stem = name.strip_suffix(".txt").unwrap_or(name);
@@ -55,36 +105,51 @@ pub fn host_of_file_name(name: &str) -> String {
         .map_or_else(|| stem.to_lowercase(), |s| s.host().to_string())
 }
 
-/// Translates an ftr-site-config file.
-pub fn import(file_name: &str, text: &str) -> Imported {
-    let host = host_of_file_name(file_name);
-    let mut strip: Vec<(String, usize)> = Vec::new();
-    let mut body: Vec<(String, usize)> = Vec::new();
-    let mut tests: Vec<String> = Vec::new();
-    let mut contains: Vec<String> = Vec::new();
-    let mut untranslated = Vec::new();
-    let mut skip = |line: usize, reason: String| untranslated.push(Untranslated { line, reason });
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let t = raw.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
+/// What an ftr file says, translated line by line.
+#[derive(Debug, Default)]
+struct Parsed {
+    /// CSS selectors with the ftr line each came from.
+    strip: Vec<(String, usize)>,
+    body: Vec<(String, usize)>,
+    /// Each `test_url` with the `test_contains` lines under it.
+    tests: Vec<(String, Vec<String>)>,
+    untranslated: Vec<Untranslated>,
+}
+
+impl Parsed {
+    fn of(text: &str) -> Parsed {
+        let mut p = Parsed::default();
+        for (i, raw) in text.lines().enumerate() {
+            let t = raw.trim();
+            if !(t.is_empty() || t.starts_with('#')) {
+                p.line(i + 1, t);
+            }
         }
+        p
+    }
+
+    fn skip(&mut self, line: usize, reason: String) {
+        self.untranslated.push(Untranslated { line, reason });
+    }
+
+    /// One `directive: value` line.
+    fn line(&mut self, line: usize, t: &str) {
         let Some((directive, value)) = t.split_once(':') else {
-            skip(line, format!("not a `directive: value` line: {t:?}"));
-            continue;
+            self.skip(line, format!("not a `directive: value` line: {t:?}"));
+            return;
         };
         let (directive, value) = (directive.trim(), value.trim());
         match directive {
             "strip" | "body" => match xpath_to_css(value) {
                 Some(css) if scraper::Selector::parse(&css).is_ok() => {
-                    if directive == "strip" {
-                        strip.push((css, line));
+                    let to = if directive == "strip" {
+                        &mut self.strip
                     } else {
-                        body.push((css, line));
-                    }
+                        &mut self.body
+                    };
+                    to.push((css, line));
                 }
-                _ => skip(
+                _ => self.skip(
                     line,
                     format!("{directive}: XPath {value:?} has no CSS equivalent here"),
                 ),
@@ -92,48 +157,91 @@ pub fn import(file_name: &str, text: &str) -> Imported {
             "strip_id_or_class" => {
                 let word = value.trim_matches(['"', '\'']);
                 if word.is_empty() || word.contains(['"', ']', '\\']) {
-                    skip(line, format!("strip_id_or_class: unusable value {value:?}"));
+                    self.skip(line, format!("strip_id_or_class: unusable value {value:?}"));
                 } else {
-                    strip.push((format!("[class*=\"{word}\"], [id*=\"{word}\"]"), line));
+                    let css = format!("[class*=\"{word}\"], [id*=\"{word}\"]");
+                    self.strip.push((css, line));
                 }
             }
-            "test_url" => tests.push(value.to_string()),
-            "test_contains" => contains.push(value.to_string()),
-            "title" | "author" | "date" => skip(
+            "test_url" => self.tests.push((value.to_string(), Vec::new())),
+            "test_contains" => match self.tests.last_mut() {
+                Some((_, contains)) => contains.push(value.to_string()),
+                None => self.skip(line, "test_contains: no test_url above it".into()),
+            },
+            "title" | "author" | "date" => self.skip(
                 line,
                 format!(
                     "{directive}: boilerstrip reads page metadata itself (og:title, <title>, <h1>)"
                 ),
             ),
-            other => skip(line, format!("{other}: no boilerstrip equivalent")),
+            other => self.skip(line, format!("{other}: no boilerstrip equivalent")),
         }
     }
+}
+
+/// Translates an ftr-site-config file.
+pub fn import(file_name: &str, text: &str) -> Imported {
+    let target = Target::of_file_name(file_name);
+    let host = host_of_file_name(file_name);
+    let parsed = Parsed::of(text);
     let mut toml = format!(
         "# Imported from the ftr-site-config file {file_name} by `boilerstrip rules import-ftr`.\n"
     );
-    if !untranslated.is_empty() {
+    match &target {
+        Target::Subdomains(h) => {
+            let _ = writeln!(
+                toml,
+                "# A wildcard file: for the subdomains of {h}, not for {h} itself."
+            );
+        }
+        Target::Global => toml.push_str("# For every site.\n"),
+        _ => {}
+    }
+    if !parsed.untranslated.is_empty() {
         let _ = writeln!(
             toml,
             "# {} line(s) were not translated; see the import's report.",
-            untranslated.len()
+            parsed.untranslated.len()
         );
     }
-    let id_host = crate::rules::id_prefix(&host);
+    let id_host = match target {
+        Target::Global => "ftr-global".to_string(),
+        _ => crate::rules::id_prefix(&host),
+    };
+    write_rules(&mut toml, &id_host, &parsed);
+    if target != Target::Global {
+        write_test_stubs(&mut toml, &host, &parsed.tests);
+    }
+    Imported {
+        host,
+        target,
+        toml,
+        untranslated: parsed.untranslated,
+    }
+}
+
+/// The strip and body rules.
+fn write_rules(toml: &mut String, id_host: &str, parsed: &Parsed) {
     push_selector_rule(
-        &mut toml,
+        toml,
         &format!("{id_host}.ftr-strip"),
         "navigation",
         "Elements the ftr-site-config file strips",
-        &strip,
+        &parsed.strip,
     );
     push_selector_rule(
-        &mut toml,
+        toml,
         &format!("{id_host}.ftr-body"),
         "keep",
         "The article body the ftr-site-config file names: protected",
-        &body,
+        &parsed.body,
     );
-    for url in &tests {
+}
+
+/// A commented `[[test]]` for each `test_url`, with the `test_contains`
+/// lines written under that url: the user stores the page and completes it.
+fn write_test_stubs(toml: &mut String, host: &str, tests: &[(String, Vec<String>)]) {
+    for (url, contains) in tests {
         let _ = write!(
             toml,
             "\n# ftr test_url: {url}\n# Store that page under fixtures/sites/{host}/ and complete:\n# [[test]]\n# page = \"fixtures/sites/{host}/PAGE.html\"\n# contains = [{}]\n",
@@ -144,11 +252,78 @@ pub fn import(file_name: &str, text: &str) -> Imported {
                 .join(", ")
         );
     }
-    Imported {
-        host,
-        toml,
-        untranslated,
+}
+
+/// A whole collection imported: one translation per output file, the
+/// files that stand for one output merged, and the files that are no site.
+#[derive(Debug, Default)]
+pub struct Collection {
+    /// Each output file (its path in the rule directory, see
+    /// [`Target::path`]), with the input files (indices) it came from and
+    /// its text.
+    pub outputs: Vec<Output>,
+    /// Input files that are no site config, with the reason.
+    pub not_sites: Vec<(usize, String)>,
+}
+
+/// One output file of a [`Collection`].
+#[derive(Debug)]
+pub struct Output {
+    /// Path in the rule directory (`sites/example.com.toml`).
+    pub path: String,
+    /// The input files (indices, in input order) it was made from: more
+    /// than one is a collision (`www.x.com.txt` and `x.com.txt` stand for
+    /// one host), and each one's rules are in the file.
+    pub sources: Vec<usize>,
+    /// Each source's lines that were not translated.
+    pub untranslated: Vec<(usize, Untranslated)>,
+    /// The rule file.
+    pub toml: String,
+}
+
+/// Imports a collection of ftr files (name, text): files standing for the
+/// same output are merged into one, their rules one after the other (each
+/// under ids of its own), never one silently written over another.
+pub fn import_all(files: &[(String, String)]) -> Collection {
+    let mut c = Collection::default();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, (name, text)) in files.iter().enumerate() {
+        let imported = import(name, text);
+        let Some(path) = imported.target.path() else {
+            if let Target::NotASite(why) = imported.target {
+                c.not_sites.push((i, why));
+            }
+            continue;
+        };
+        let untranslated = imported.untranslated.into_iter().map(|u| (i, u));
+        match at.get(&path) {
+            None => {
+                at.insert(path.clone(), c.outputs.len());
+                c.outputs.push(Output {
+                    path,
+                    sources: vec![i],
+                    untranslated: untranslated.collect(),
+                    toml: imported.toml,
+                });
+            }
+            Some(&k) => {
+                let out = &mut c.outputs[k];
+                // The second file's rules under ids of their own.
+                let n = out.sources.len() + 1;
+                let toml = imported
+                    .toml
+                    .replace(".ftr-strip\"\n", &format!(".ftr{n}-strip\"\n"))
+                    .replace(".ftr-body\"\n", &format!(".ftr{n}-body\"\n"));
+                let _ = write!(
+                    out.toml,
+                    "\n# ----- merged: {name} stands for the same file\n{toml}"
+                );
+                out.sources.push(i);
+                out.untranslated.extend(untranslated);
+            }
+        }
     }
+    c
 }
 
 /// Appends a selector rule (if there are selectors), each selector with the
@@ -187,6 +362,102 @@ mod tests {
         assert_eq!(host_of_file_name("bbc.co.uk.txt"), "bbc.co.uk");
         assert_eq!(host_of_file_name("gov.uk.txt"), "www.gov.uk");
         assert_eq!(host_of_file_name("global.txt"), "global");
+    }
+
+    #[test]
+    fn file_names_say_host_subdomains_every_site_or_none() {
+        assert_eq!(
+            Target::of_file_name("www.example.com.txt"),
+            Target::Host("example.com".into())
+        );
+        assert_eq!(
+            Target::of_file_name(".example.com.txt"),
+            Target::Subdomains("example.com".into())
+        );
+        assert_eq!(Target::of_file_name("global.txt"), Target::Global);
+        assert!(matches!(
+            Target::of_file_name("LICENSE.txt"),
+            Target::NotASite(_)
+        ));
+        assert!(matches!(
+            Target::of_file_name("com.txt"),
+            Target::NotASite(_)
+        ));
+        assert_eq!(
+            Target::of_file_name(".example.com.txt").path().as_deref(),
+            Some("sites/.example.com.toml")
+        );
+        assert_eq!(Target::Global.path().as_deref(), Some("global.toml"));
+    }
+
+    #[test]
+    fn each_test_stub_gets_the_contains_lines_under_its_own_url() {
+        let ftr = "\
+test_contains: before any url
+test_url: https://example.com/first
+test_contains: First story line
+test_contains: Second line of the first
+test_url: https://example.com/second
+test_contains: Only the second story
+";
+        let imported = import("example.com.txt", ftr);
+        let stubs: Vec<&str> = imported.toml.split("# ftr test_url: ").skip(1).collect();
+        assert_eq!(stubs.len(), 2, "{}", imported.toml);
+        assert!(
+            stubs[0].contains("# contains = [\"First story line\", \"Second line of the first\"]")
+        );
+        assert!(!stubs[0].contains("Only the second"));
+        assert!(stubs[1].contains("# contains = [\"Only the second story\"]"));
+        assert_eq!(imported.untranslated.len(), 1);
+        assert_eq!(imported.untranslated[0].line, 1);
+    }
+
+    #[test]
+    fn a_collection_merges_files_for_one_host_and_keeps_wildcards_apart() {
+        let files: Vec<(String, String)> = [
+            ("example.com.txt", "strip: //div[@id='promo']\n"),
+            (".example.com.txt", "strip: //div[@id='sub-promo']\n"),
+            (
+                "www.example.com.txt",
+                "strip: //aside[@class='more']\nbody: //article\n",
+            ),
+            ("global.txt", "strip_id_or_class: sharedaddy\n"),
+            ("LICENSE.txt", "Public domain.\n"),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+        let c = import_all(&files);
+        let paths: Vec<(&str, &[usize])> = c
+            .outputs
+            .iter()
+            .map(|o| (o.path.as_str(), o.sources.as_slice()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("sites/example.com.toml", &[0, 2][..]),
+                ("sites/.example.com.toml", &[1][..]),
+                ("global.toml", &[3][..]),
+            ]
+        );
+        assert_eq!(c.not_sites.len(), 1);
+        assert_eq!(c.not_sites[0].0, 4);
+        // The merged file holds both files' rules, under ids of their own.
+        let merged = &c.outputs[0].toml;
+        let file = crate::rules::parse_rule_file("merged.toml", merged).unwrap();
+        let ids: Vec<&str> = file.rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "example.com.ftr-strip",
+                "example.com.ftr2-strip",
+                "example.com.ftr2-body"
+            ],
+            "{merged}"
+        );
+        let global = crate::rules::parse_rule_file("global.toml", &c.outputs[2].toml).unwrap();
+        assert_eq!(global.rules[0].id, "ftr-global.ftr-strip");
     }
 
     #[test]
