@@ -113,8 +113,15 @@ fn the_whole_collection_imports_into_a_rule_directory_that_checks() {
     for (i, _) in &c.not_sites {
         seen[*i] += 1;
     }
-    assert!(seen.iter().all(|&n| n == 1), "an input lost or counted twice");
-    let not_sites: Vec<&str> = c.not_sites.iter().map(|(i, _)| files[*i].0.as_str()).collect();
+    assert!(
+        seen.iter().all(|&n| n == 1),
+        "an input lost or counted twice"
+    );
+    let not_sites: Vec<&str> = c
+        .not_sites
+        .iter()
+        .map(|(i, _)| files[*i].0.as_str())
+        .collect();
     assert_eq!(not_sites, ["LICENSE.txt"], "{:?}", c.not_sites);
     // No two outputs share a path: a collision is merged, never written over.
     let mut paths: Vec<&str> = c.outputs.iter().map(|o| o.path.as_str()).collect();
@@ -123,7 +130,11 @@ fn the_whole_collection_imports_into_a_rule_directory_that_checks() {
     paths.dedup();
     assert_eq!(paths.len(), n);
     let merged = c.outputs.iter().filter(|o| o.sources.len() > 1).count();
-    let wildcards = c.outputs.iter().filter(|o| o.path.starts_with("sites/.")).count();
+    let wildcards = c
+        .outputs
+        .iter()
+        .filter(|o| o.path.starts_with("sites/."))
+        .count();
     eprintln!(
         "{} files -> {n} rule files ({wildcards} wildcard, {merged} merged from two or more, global.toml)",
         files.len()
@@ -148,7 +159,12 @@ fn the_whole_collection_imports_into_a_rule_directory_that_checks() {
     }
     // A page of a site with a file compiles that site's set and no other;
     // a page of a site never seen compiles none.
-    assert!(!book.for_site(Some("https://www.bbc.com/news/x")).rules().is_empty());
+    assert!(
+        !book
+            .for_site(Some("https://www.bbc.com/news/x"))
+            .rules()
+            .is_empty()
+    );
     assert_eq!(book.compiled_sites(), 1);
     book.for_site(Some("https://no-such-site.example/a"));
     assert_eq!(book.compiled_sites(), 1);

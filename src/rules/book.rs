@@ -145,11 +145,12 @@ impl RuleBook {
             defaults.push(d);
             sites.extend(s);
         }
-        RuleBook::build(defaults, sites)
+        RuleBook::build(defaults, sites, None)
     }
 
     /// This book with one more site file (given as text): how rules learned
-    /// during a run are added. The file is checked like any other.
+    /// during a run are added. The file is checked like any other; the
+    /// defaults' set is this book's, not compiled again.
     pub fn with_site_file(
         &self,
         host: &str,
@@ -164,12 +165,15 @@ impl RuleBook {
                 text: text.to_string(),
             },
         ));
-        RuleBook::build(defaults, sites)
+        RuleBook::build(defaults, sites, Some(&self.base))
     }
 
+    /// The book of these files; `base_set`, when given, is the defaults'
+    /// set already compiled from the same default layers.
     fn build(
         defaults: Vec<Vec<Source>>,
         sites: Vec<(String, Source)>,
+        base_set: Option<&Arc<RuleSet>>,
     ) -> Result<RuleBook, RulesError> {
         let sources = Arc::new((defaults.clone(), sites.clone()));
         let mut problems = Vec::new();
@@ -180,8 +184,12 @@ impl RuleBook {
             return Err(RulesError::Invalid(problems));
         }
         let (slots, keys) = plan_slots(&site_files);
+        let base_set = match base_set {
+            Some(set) => Arc::clone(set),
+            None => Arc::new(compile(base.clone(), None)?),
+        };
         Ok(RuleBook {
-            base: Arc::new(compile(base.clone(), None)?),
+            base: base_set,
             base_rules: Arc::new(base),
             site_files: Arc::new(site_files),
             slots: Arc::new(slots),
