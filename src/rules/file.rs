@@ -1,6 +1,6 @@
 //! Reading one rule file: TOML → checked [`Rule`]s, with every problem located.
 
-use super::{Action, Category, MatchMode, Origin, Rule, RuleProblem};
+use super::{Action, Category, MatchMode, Origin, Rule, RuleProblem, RuleRegex, RuleSelector};
 use serde::Deserialize;
 use std::sync::Arc;
 use toml::Spanned;
@@ -146,25 +146,6 @@ impl<'a> Locator<'a> {
             None => self.at(offset).0,
         }
     }
-}
-
-/// The most memory one rule's pattern may compile to (its automaton).
-pub(crate) const MAX_REGEX_BYTES: usize = 4 << 20;
-
-/// Checks that a pattern parses and compiles within [`MAX_REGEX_BYTES`],
-/// the way the rule set compiles it (see `set::pattern_regex`).
-fn check_regex(pattern: &str) -> Result<(), String> {
-    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let hir = regex_syntax::parse(pattern).map_err(|e| flat(e.to_string()))?;
-    super::set::pattern_regex(&hir)
-        .map(|_| ())
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => format!(
-                "the pattern compiles to more than {limit} bytes (the limit for one pattern); \
-             split it or use fewer repetitions of large classes"
-            ),
-            None => flat(e.to_string()),
-        })
 }
 
 /// What is wrong with a selector, in words: the parser's error kind (its
@@ -317,8 +298,8 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         }
         let mut selectors = Vec::with_capacity(r.selectors.len());
         for sel in &r.selectors {
-            match scraper::Selector::parse(sel.get_ref()) {
-                Ok(_) => selectors.push(sel.get_ref().clone()),
+            match RuleSelector::parse(sel.get_ref()) {
+                Ok(parsed) => selectors.push(parsed),
                 Err(e) => problems.push(loc.problem(
                     sel.span().start,
                     format!(
@@ -340,8 +321,8 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         }
         let mut regex = Vec::with_capacity(r.regex.len());
         for p in &r.regex {
-            match check_regex(p.get_ref()) {
-                Ok(()) => regex.push(p.get_ref().clone()),
+            match RuleRegex::parse(p.get_ref()) {
+                Ok(checked) => regex.push(checked),
                 Err(msg) => problems.push(loc.problem(p.span().start, format!("bad regex: {msg}"))),
             }
         }

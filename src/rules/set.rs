@@ -8,35 +8,18 @@ use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
-/// Why a rule set did not compile: one rule's pattern (named by its file,
-/// line and id), or an automaton over all of them that ran into a limit.
+/// Why a rule set did not compile: every rule was checked when its file
+/// was read, so only an automaton built over many rules can fail, on a
+/// resource limit.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompileError {
-    /// A rule's regex or selector.
-    #[error("{origin}: rule {id}: {message}")]
-    Rule {
-        /// The rule's file and line.
-        origin: String,
-        /// The rule's id.
-        id: String,
-        /// What is wrong.
-        message: String,
-    },
     /// An automaton built over many rules (a resource limit).
     #[error("{0}")]
     Automaton(String),
 }
 
 impl CompileError {
-    fn rule(rule: &Rule, e: impl std::fmt::Display) -> CompileError {
-        CompileError::Rule {
-            origin: rule.origin.to_string(),
-            id: rule.id.clone(),
-            message: e.to_string(),
-        }
-    }
-
     fn automaton(e: impl std::fmt::Display) -> CompileError {
         CompileError::Automaton(e.to_string())
     }
@@ -135,24 +118,6 @@ enum Target {
     Phrase(u32),
     /// A string the floating pattern in this slot needs.
     Factor(u32),
-}
-
-/// A rule's pattern compiled from its parsed form, for `is_match` alone: no
-/// capture groups (they are never read), so no one-pass DFA or backtracker
-/// is built for it. The `regex` crate's default builds them: 5 000 patterns
-/// with `\w` took 3 GB and 5 s that way.
-pub(crate) fn pattern_regex(hir: &Hir) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
-    use regex_automata::{meta, nfa::thompson::WhichCaptures};
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .which_captures(WhichCaptures::None)
-                .onepass(false)
-                .backtrack(false)
-                .nfa_size_limit(Some(super::file::MAX_REGEX_BYTES)),
-        )
-        .build_from_hir(hir)
-        .map_err(Box::new)
 }
 
 /// The bytes a match of a pattern can start with, when the pattern is
@@ -319,7 +284,7 @@ impl RuleSet {
         let mut body_pats: Vec<String> = Vec::new();
         let mut body_patterns = Vec::new();
         let mut regex = Vec::new();
-        let mut hirs: Vec<Hir> = Vec::new();
+        let mut hirs: Vec<&Hir> = Vec::new();
         // The literals each pattern's gate looks for (see `gate::classify`).
         let mut gate_literals: Vec<Vec<Vec<u8>>> = Vec::new();
         // The strings each floating pattern needs (see `factors`).
@@ -352,12 +317,12 @@ impl RuleSet {
                 }
             }
             for re in &rule.regex {
-                // Parsed once: every analysis below and the gates read it.
-                let hir = regex_syntax::parse(re).map_err(|e| CompileError::rule(rule, e))?;
-                let first_bytes = first_bytes(&hir);
-                let (side, literals) = super::gate::classify(&hir, first_bytes.as_deref());
+                // Parsed when checked: every analysis below and the gates read it.
+                let hir = re.hir();
+                let first_bytes = first_bytes(hir);
+                let (side, literals) = super::gate::classify(hir, first_bytes.as_deref());
                 regex.push(Pattern {
-                    re: pattern_regex(&hir).map_err(|e| CompileError::rule(rule, e))?,
+                    re: re.compiled().clone(),
                     rule: i,
                     max_words,
                     first_bytes,
@@ -366,7 +331,7 @@ impl RuleSet {
                     slot: None,
                 });
                 let need = (side == Side::Floating)
-                    .then(|| super::factors::required(&hir))
+                    .then(|| super::factors::required(hir))
                     .flatten();
                 factor_sets.push(need);
                 hirs.push(hir);
@@ -377,15 +342,13 @@ impl RuleSet {
         let mut selectors = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for sel in &rule.selectors {
-                let parsed = scraper::Selector::parse(sel)
-                    .map_err(|e| CompileError::rule(rule, format!("{sel}: {e}")))?;
-                selectors.push((parsed, i as u32));
+                selectors.push((sel.selector().clone(), i as u32));
             }
         }
         let prefilter = super::prefilter::Prefilter::new(
             rules
                 .iter()
-                .flat_map(|r| r.selectors.iter().map(String::as_str)),
+                .flat_map(|r| r.selectors.iter().map(|s| s.as_str())),
         );
         let mut factor_strings: Vec<Vec<u8>> = Vec::new();
         let mut factor_owners = Vec::new();
@@ -448,7 +411,7 @@ impl RuleSet {
                 .iter()
                 .zip(&hirs)
                 .filter(|(p, _)| p.side == side)
-                .map(|(_, hir)| hir)
+                .map(|(_, hir)| *hir)
                 .collect()
         };
         let gates = if regex.is_empty() {
@@ -456,7 +419,7 @@ impl RuleSet {
         } else {
             let wide: Vec<(&Hir, Vec<u8>)> = wide_literals
                 .into_iter()
-                .map(|(j, lit)| (&hirs[j], lit))
+                .map(|(j, lit)| (hirs[j], lit))
                 .collect();
             Some(Arc::new(
                 Gates::new(&on(Side::Start), &wide, &on(Side::End))
@@ -937,18 +900,6 @@ fn word_edge_before(s: &str, start: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_rule_that_does_not_compile_is_named_by_its_file_line_and_id() {
-        let src = "[[rule]]\nid = \"ads.x\"\ncategory = \"ads\"\nregex = ['^Promo']\n";
-        let mut rules = parse_rule_file("site.toml", src).unwrap().rules;
-        // Checked rules are valid; one changed after the check is not.
-        rules[0].regex[0] = "(".into();
-        let e = RuleSet::compile(rules).expect_err("an unclosed group");
-        assert!(matches!(e, CompileError::Rule { .. }), "{e:?}");
-        let shown = e.to_string();
-        assert!(shown.starts_with("site.toml:1: rule ads.x: "), "{shown}");
-    }
-
     use super::*;
     use crate::rules::parse_rule_file;
 
