@@ -8,7 +8,10 @@
 //! behind a SIMD searcher for phrases found anywhere), each pattern into its
 //! own `Regex`, behind gates that rule most blocks out for all patterns at
 //! once (see `gate.rs`). A compiled [`RuleSet`] is immutable and shared by
-//! all worker threads.
+//! all worker threads; it is made of four matchers, a file each under
+//! `set/` (head phrases, contains phrases, patterns, selectors). A checked
+//! [`Rule`] carries its regexes and selectors parsed ([`RuleRegex`],
+//! [`RuleSelector`]), so compiling parses nothing again.
 //!
 //! This stage only answers "which rule, if any, matches this block"; deciding
 //! what to remove from a page is the cleaner's job.
