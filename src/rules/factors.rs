@@ -87,6 +87,7 @@ fn better(a: Option<Vec<Vec<u8>>>, b: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8
     }
 }
 
+/// What is known of `hir`: a piece at a time, from the leaves up.
 fn analyze(hir: &Hir) -> Factors {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => Factors {
@@ -107,77 +108,89 @@ fn analyze(hir: &Hir) -> Factors {
             Factors { exact, need }
         }
         HirKind::Capture(cap) => analyze(&cap.sub),
-        HirKind::Repetition(rep) => {
-            let sub = analyze(&rep.sub);
-            let exact = match (rep.min, rep.max, &sub.exact) {
-                (0, Some(1), Some(e)) if e.len() < MAX_SET => {
-                    let mut v = e.clone();
-                    v.push(Vec::new());
-                    Some(dedup(v))
-                }
-                (1, Some(1), Some(e)) => Some(e.clone()),
-                _ => None,
-            };
-            let need = if rep.min >= 1 {
-                better(sub.need, sub.exact.filter(|s| usable(s)))
-            } else {
-                None
-            };
-            Factors { exact, need }
+        HirKind::Repetition(rep) => analyze_repetition(rep),
+        HirKind::Alternation(subs) => analyze_alternation(subs),
+        HirKind::Concat(subs) => analyze_concat(subs),
+    }
+}
+
+/// A repetition: exact when it is optional or once; needs what its piece
+/// needs when it occurs at least once.
+fn analyze_repetition(rep: &regex_syntax::hir::Repetition) -> Factors {
+    let sub = analyze(&rep.sub);
+    let exact = match (rep.min, rep.max, &sub.exact) {
+        (0, Some(1), Some(e)) if e.len() < MAX_SET => {
+            let mut v = e.clone();
+            v.push(Vec::new());
+            Some(dedup(v))
         }
-        HirKind::Alternation(subs) => {
-            let parts: Vec<Factors> = subs.iter().map(analyze).collect();
-            let exact = parts
-                .iter()
-                .map(|p| p.exact.clone())
-                .collect::<Option<Vec<_>>>()
-                .map(|v| dedup(v.concat()))
-                .filter(|v| v.len() <= MAX_SET);
-            // Each branch must bring a set of its own.
-            let need = parts
-                .into_iter()
-                .map(|p| better(p.need, p.exact.filter(|s| usable(s))))
-                .collect::<Option<Vec<_>>>()
-                .map(|v| dedup(v.concat()))
-                .filter(|v| usable(v));
-            Factors { exact, need }
+        (1, Some(1), Some(e)) => Some(e.clone()),
+        _ => None,
+    };
+    let need = if rep.min >= 1 {
+        better(sub.need, sub.exact.filter(|s| usable(s)))
+    } else {
+        None
+    };
+    Factors { exact, need }
+}
+
+/// An alternation: exact when every branch is; needs something only when
+/// every branch does.
+fn analyze_alternation(subs: &[Hir]) -> Factors {
+    let parts: Vec<Factors> = subs.iter().map(analyze).collect();
+    let exact = parts
+        .iter()
+        .map(|p| p.exact.clone())
+        .collect::<Option<Vec<_>>>()
+        .map(|v| dedup(v.concat()))
+        .filter(|v| v.len() <= MAX_SET);
+    // Each branch must bring a set of its own.
+    let need = parts
+        .into_iter()
+        .map(|p| better(p.need, p.exact.filter(|s| usable(s))))
+        .collect::<Option<Vec<_>>>()
+        .map(|v| dedup(v.concat()))
+        .filter(|v| usable(v));
+    Factors { exact, need }
+}
+
+/// A concatenation: the exact pieces met in a row are joined into runs;
+/// the best of the runs and of the pieces' own needs is needed.
+fn analyze_concat(subs: &[Hir]) -> Factors {
+    let mut need: Option<Vec<Vec<u8>>> = None;
+    // The strings of the exact pieces met in a row so far.
+    let mut run: Option<Vec<Vec<u8>>> = Some(vec![Vec::new()]);
+    let mut all_exact = true;
+    let close = |run: &Option<Vec<Vec<u8>>>, need: &mut Option<Vec<Vec<u8>>>| {
+        if let Some(r) = run.as_ref().filter(|r| usable(r)) {
+            *need = better(need.take(), Some(r.clone()));
         }
-        HirKind::Concat(subs) => {
-            let mut need: Option<Vec<Vec<u8>>> = None;
-            // The strings of the exact pieces met in a row so far.
-            let mut run: Option<Vec<Vec<u8>>> = Some(vec![Vec::new()]);
-            let mut all_exact = true;
-            let close = |run: &Option<Vec<Vec<u8>>>, need: &mut Option<Vec<Vec<u8>>>| {
-                if let Some(r) = run.as_ref().filter(|r| usable(r)) {
-                    *need = better(need.take(), Some(r.clone()));
+    };
+    for sub in subs {
+        let f = analyze(sub);
+        need = better(need, f.need);
+        match (&run, f.exact) {
+            (Some(r), Some(e)) => match cross(r, &e) {
+                Some(joined) => run = Some(joined),
+                None => {
+                    close(&run, &mut need);
+                    all_exact = false;
+                    run = Some(e);
                 }
-            };
-            for sub in subs {
-                let f = analyze(sub);
-                need = better(need, f.need);
-                match (&run, f.exact) {
-                    (Some(r), Some(e)) => match cross(r, &e) {
-                        Some(joined) => run = Some(joined),
-                        None => {
-                            close(&run, &mut need);
-                            all_exact = false;
-                            run = Some(e);
-                        }
-                    },
-                    (None, Some(e)) => run = Some(e),
-                    (_, None) => {
-                        close(&run, &mut need);
-                        all_exact = false;
-                        run = None;
-                    }
-                }
+            },
+            (None, Some(e)) => run = Some(e),
+            (_, None) => {
+                close(&run, &mut need);
+                all_exact = false;
+                run = None;
             }
-            close(&run, &mut need);
-            Factors {
-                exact: if all_exact { run } else { None },
-                need,
-            }
         }
+    }
+    close(&run, &mut need);
+    Factors {
+        exact: if all_exact { run } else { None },
+        need,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Reading one rule file: TOML → checked [`Rule`]s, with every problem located.
 
-use super::{Action, Category, MatchMode, Origin, Rule, RuleProblem};
+use super::{Action, Category, MatchMode, Origin, Rule, RuleProblem, RuleRegex, RuleSelector};
 use serde::Deserialize;
 use std::sync::Arc;
 use toml::Spanned;
@@ -148,25 +148,6 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// The most memory one rule's pattern may compile to (its automaton).
-pub(crate) const MAX_REGEX_BYTES: usize = 4 << 20;
-
-/// Checks that a pattern parses and compiles within [`MAX_REGEX_BYTES`],
-/// the way the rule set compiles it (see `set::pattern_regex`).
-fn check_regex(pattern: &str) -> Result<(), String> {
-    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let hir = regex_syntax::parse(pattern).map_err(|e| flat(e.to_string()))?;
-    super::set::pattern_regex(&hir)
-        .map(|_| ())
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => format!(
-                "the pattern compiles to more than {limit} bytes (the limit for one pattern); \
-             split it or use fewer repetitions of large classes"
-            ),
-            None => flat(e.to_string()),
-        })
-}
-
 /// What is wrong with a selector, in words: the parser's error kind (its
 /// own message for some kinds asks to report a bug).
 fn selector_problem(e: &scraper::error::SelectorErrorKind) -> &'static str {
@@ -213,200 +194,261 @@ fn selector_problem(e: &scraper::error::SelectorErrorKind) -> &'static str {
 /// an unknown key stops the reading of that file (the rest cannot be trusted).
 pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProblem>> {
     let loc = Locator::new(src, name);
-    let raw: RawFile = match toml::from_str(src) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let offset = e.span().map_or(0, |s| s.start);
-            let message = e.message().trim().replace('\n', " ");
-            return Err(vec![loc.problem(offset, message)]);
-        }
-    };
+    let raw: RawFile = toml::from_str(src).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().replace('\n', " ");
+        vec![loc.problem(offset, message)]
+    })?;
     let file: Arc<str> = Arc::from(name);
-    let mut problems = Vec::new();
-    let mut rules = Vec::new();
-    for spanned in raw.rule {
-        let start = spanned.span().start;
-        let r = spanned.into_inner();
-        let before = problems.len();
-        let id = r.id.get_ref().trim().to_string();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            problems.push(loc.problem(
-                r.id.span().start,
-                format!(
-                    "rule id {:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
-                    r.id.get_ref()
-                ),
-            ));
-        }
-        let category = match Category::from_name(r.category.get_ref()) {
-            Some(Category::Outside) | None => {
-                let names: Vec<_> = Category::ALL
-                    .iter()
-                    .filter(|c| **c != Category::Outside)
-                    .map(|c| c.name())
-                    .collect();
-                problems.push(loc.problem(
-                    r.category.span().start,
-                    format!(
-                        "unknown category {:?} (expected one of: {})",
-                        r.category.get_ref(),
-                        names.join(", ")
-                    ),
-                ));
-                Category::Keep
-            }
-            Some(c) => c,
-        };
-        let mode = match &r.mode {
-            None => MatchMode::Line,
-            Some(m) => MatchMode::from_name(m.get_ref()).unwrap_or_else(|| {
-                problems.push(loc.problem(
-                    m.span().start,
-                    format!(
-                        "unknown match mode {:?} (expected line, prefix or contains)",
-                        m.get_ref()
-                    ),
-                ));
-                MatchMode::Line
-            }),
-        };
-        let action = match &r.action {
-            None if category == Category::Keep => Action::Keep,
-            None => Action::Drop,
-            Some(a) => Action::from_name(a.get_ref()).unwrap_or_else(|| {
-                problems.push(loc.problem(
-                    a.span().start,
-                    format!(
-                        "unknown action {:?} (expected drop, drop-section, drop-to-end or keep)",
-                        a.get_ref()
-                    ),
-                ));
-                Action::Drop
-            }),
-        };
-        if (action == Action::Keep) != (category == Category::Keep) && problems.len() == before {
-            let at = r
-                .action
-                .as_ref()
-                .map_or(r.category.span().start, |a| a.span().start);
-            problems.push(loc.problem(
-                at,
-                "keep rules take category \"keep\" and action \"keep\" together",
-            ));
-        }
-        let max_words = match &r.max_words {
-            None => None,
-            Some(m) if *m.get_ref() >= 1 && *m.get_ref() <= u32::MAX as i64 => {
-                Some(*m.get_ref() as u32)
-            }
-            Some(m) => {
-                problems
-                    .push(loc.problem(m.span().start, "max_words must be a positive whole number"));
-                None
-            }
-        };
-        if r.phrases.is_empty() && r.regex.is_empty() && r.selectors.is_empty() {
-            problems.push(loc.problem(
-                start,
-                format!("rule {id:?} has no phrases, regex or selectors: it would match nothing"),
-            ));
-        }
-        let mut selectors = Vec::with_capacity(r.selectors.len());
-        for sel in &r.selectors {
-            match scraper::Selector::parse(sel.get_ref()) {
-                Ok(_) => selectors.push(sel.get_ref().clone()),
-                Err(e) => problems.push(loc.problem(
-                    sel.span().start,
-                    format!(
-                        "bad CSS selector {:?}: {}",
-                        sel.get_ref(),
-                        selector_problem(&e)
-                    ),
-                )),
-            }
-        }
-        let mut phrases = Vec::with_capacity(r.phrases.len());
-        for p in &r.phrases {
-            let t = p.get_ref().trim();
-            if t.is_empty() {
-                problems.push(loc.problem(p.span().start, "empty phrase"));
-            } else {
-                phrases.push(t.to_string());
-            }
-        }
-        let mut regex = Vec::with_capacity(r.regex.len());
-        for p in &r.regex {
-            match check_regex(p.get_ref()) {
-                Ok(()) => regex.push(p.get_ref().clone()),
-                Err(msg) => problems.push(loc.problem(p.span().start, format!("bad regex: {msg}"))),
-            }
-        }
-        if problems.len() == before {
-            rules.push(Rule {
-                id,
-                category,
-                description: r.description,
-                phrases,
-                mode,
-                regex,
-                selectors,
-                max_words,
-                action,
-                origin: Origin {
-                    file: file.clone(),
-                    line: loc.header_line(r.id.span().start),
-                },
-            });
-        }
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in &rules {
-        if let Some(first) = seen.insert(r.id.as_str(), r.origin.line) {
-            problems.push(RuleProblem {
-                file: name.to_string(),
-                line: r.origin.line,
-                col: 1,
-                message: format!(
-                    "duplicate rule id {:?} (first defined on line {first})",
-                    r.id
-                ),
-            });
-        }
-    }
+    let mut check = Checker {
+        loc: &loc,
+        problems: Vec::new(),
+    };
+    let rules: Vec<Rule> = raw
+        .rule
+        .into_iter()
+        .filter_map(|r| check.rule(r, &file))
+        .collect();
+    check.duplicate_ids(&rules);
     let disable = raw
         .disable
         .iter()
         .map(|d| (d.get_ref().clone(), loc.at(d.span().start).0))
         .collect();
-    let mut tests = Vec::new();
-    for t in raw.test {
-        let t = t.into_inner();
-        let line = loc.header_line(t.page.span().start);
-        if t.contains.is_empty() && t.not_contains.is_empty() {
-            problems.push(loc.problem(
-                t.page.span().start,
-                "test checks nothing: give `contains` or `not_contains`",
-            ));
-        }
-        tests.push(SiteTest {
-            page: t.page.into_inner(),
-            contains: t.contains,
-            not_contains: t.not_contains,
-            line,
-        });
-    }
-    if problems.is_empty() {
+    let tests = raw.test.into_iter().map(|t| check.test(t)).collect();
+    if check.problems.is_empty() {
         Ok(RuleFile {
             rules,
             disable,
             tests,
         })
     } else {
-        Err(problems)
+        Err(check.problems)
+    }
+}
+
+/// The checks of one file's tables, each adding what it finds wrong to
+/// `problems`, in the order the file's readers expect them.
+struct Checker<'a> {
+    loc: &'a Locator<'a>,
+    problems: Vec<RuleProblem>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, offset: usize, message: impl Into<String>) {
+        self.problems.push(self.loc.problem(offset, message));
+    }
+
+    /// One `[[rule]]` table, checked: the rule, when nothing in it is wrong.
+    fn rule(&mut self, spanned: Spanned<RawRule>, file: &Arc<str>) -> Option<Rule> {
+        let start = spanned.span().start;
+        let r = spanned.into_inner();
+        let before = self.problems.len();
+        let id = self.id(&r.id);
+        let category = self.category(&r.category);
+        let mode = self.mode(r.mode.as_ref());
+        let action = self.action(r.action.as_ref(), category);
+        if (action == Action::Keep) != (category == Category::Keep) && self.problems.len() == before
+        {
+            let at = r
+                .action
+                .as_ref()
+                .map_or(r.category.span().start, |a| a.span().start);
+            self.report(
+                at,
+                "keep rules take category \"keep\" and action \"keep\" together",
+            );
+        }
+        let max_words = self.max_words(r.max_words.as_ref());
+        if r.phrases.is_empty() && r.regex.is_empty() && r.selectors.is_empty() {
+            self.report(
+                start,
+                format!("rule {id:?} has no phrases, regex or selectors: it would match nothing"),
+            );
+        }
+        let selectors = self.selectors(&r.selectors);
+        let phrases = self.phrases(&r.phrases);
+        let regex = self.regexes(&r.regex);
+        (self.problems.len() == before).then(|| Rule {
+            id,
+            category,
+            description: r.description,
+            phrases,
+            mode,
+            regex,
+            selectors,
+            max_words,
+            action,
+            origin: Origin {
+                file: file.clone(),
+                line: self.loc.header_line(r.id.span().start),
+            },
+        })
+    }
+
+    fn id(&mut self, id: &Spanned<String>) -> String {
+        let trimmed = id.get_ref().trim().to_string();
+        if trimmed.is_empty()
+            || !trimmed
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            self.report(
+                id.span().start,
+                format!(
+                    "rule id {:?} must be non-empty ASCII letters, digits, '-', '_' or '.'",
+                    id.get_ref()
+                ),
+            );
+        }
+        trimmed
+    }
+
+    fn category(&mut self, category: &Spanned<String>) -> Category {
+        match Category::from_name(category.get_ref()) {
+            Some(Category::Outside) | None => {
+                let names: Vec<_> = Category::ALL
+                    .iter()
+                    .filter(|c| **c != Category::Outside)
+                    .map(|c| c.name())
+                    .collect();
+                self.report(
+                    category.span().start,
+                    format!(
+                        "unknown category {:?} (expected one of: {})",
+                        category.get_ref(),
+                        names.join(", ")
+                    ),
+                );
+                Category::Keep
+            }
+            Some(c) => c,
+        }
+    }
+
+    fn mode(&mut self, mode: Option<&Spanned<String>>) -> MatchMode {
+        let Some(m) = mode else {
+            return MatchMode::Line;
+        };
+        MatchMode::from_name(m.get_ref()).unwrap_or_else(|| {
+            self.report(
+                m.span().start,
+                format!(
+                    "unknown match mode {:?} (expected line, prefix or contains)",
+                    m.get_ref()
+                ),
+            );
+            MatchMode::Line
+        })
+    }
+
+    /// The action as written; when none is, `keep` for a keep rule and
+    /// `drop` for any other.
+    fn action(&mut self, action: Option<&Spanned<String>>, category: Category) -> Action {
+        match action {
+            None if category == Category::Keep => Action::Keep,
+            None => Action::Drop,
+            Some(a) => Action::from_name(a.get_ref()).unwrap_or_else(|| {
+                self.report(
+                    a.span().start,
+                    format!(
+                        "unknown action {:?} (expected drop, drop-section, drop-to-end or keep)",
+                        a.get_ref()
+                    ),
+                );
+                Action::Drop
+            }),
+        }
+    }
+
+    fn max_words(&mut self, max_words: Option<&Spanned<i64>>) -> Option<u32> {
+        let m = max_words?;
+        match u32::try_from(*m.get_ref()) {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                self.report(m.span().start, "max_words must be a positive whole number");
+                None
+            }
+        }
+    }
+
+    fn selectors(&mut self, selectors: &[Spanned<String>]) -> Vec<RuleSelector> {
+        let mut out = Vec::with_capacity(selectors.len());
+        for sel in selectors {
+            match RuleSelector::parse(sel.get_ref()) {
+                Ok(parsed) => out.push(parsed),
+                Err(e) => self.report(
+                    sel.span().start,
+                    format!(
+                        "bad CSS selector {:?}: {}",
+                        sel.get_ref(),
+                        selector_problem(&e)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    /// The phrases, trimmed.
+    fn phrases(&mut self, phrases: &[Spanned<String>]) -> Vec<String> {
+        let mut out = Vec::with_capacity(phrases.len());
+        for p in phrases {
+            let t = p.get_ref().trim();
+            if t.is_empty() {
+                self.report(p.span().start, "empty phrase");
+            } else {
+                out.push(t.to_string());
+            }
+        }
+        out
+    }
+
+    fn regexes(&mut self, regexes: &[Spanned<String>]) -> Vec<RuleRegex> {
+        let mut out = Vec::with_capacity(regexes.len());
+        for p in regexes {
+            match RuleRegex::parse(p.get_ref()) {
+                Ok(checked) => out.push(checked),
+                Err(msg) => self.report(p.span().start, format!("bad regex: {msg}")),
+            }
+        }
+        out
+    }
+
+    /// A rule id defined twice in the file, at its second definition.
+    fn duplicate_ids(&mut self, rules: &[Rule]) {
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for r in rules {
+            if let Some(first) = seen.insert(r.id.as_str(), r.origin.line) {
+                self.problems.push(RuleProblem {
+                    file: self.loc.name.to_string(),
+                    line: r.origin.line,
+                    col: 1,
+                    message: format!(
+                        "duplicate rule id {:?} (first defined on line {first})",
+                        r.id
+                    ),
+                });
+            }
+        }
+    }
+
+    /// One `[[test]]` table; a test that checks nothing is a problem.
+    fn test(&mut self, t: Spanned<RawTest>) -> SiteTest {
+        let t = t.into_inner();
+        let line = self.loc.header_line(t.page.span().start);
+        if t.contains.is_empty() && t.not_contains.is_empty() {
+            self.report(
+                t.page.span().start,
+                "test checks nothing: give `contains` or `not_contains`",
+            );
+        }
+        SiteTest {
+            page: t.page.into_inner(),
+            contains: t.contains,
+            not_contains: t.not_contains,
+            line,
+        }
     }
 }
 

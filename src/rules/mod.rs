@@ -8,12 +8,16 @@
 //! behind a SIMD searcher for phrases found anywhere), each pattern into its
 //! own `Regex`, behind gates that rule most blocks out for all patterns at
 //! once (see `gate.rs`). A compiled [`RuleSet`] is immutable and shared by
-//! all worker threads.
+//! all worker threads; it is made of four matchers, a file each under
+//! `set/` (head phrases, contains phrases, patterns, selectors). A checked
+//! [`Rule`] carries its regexes and selectors parsed ([`RuleRegex`],
+//! [`RuleSelector`]), so compiling parses nothing again.
 //!
 //! This stage only answers "which rule, if any, matches this block"; deciding
 //! what to remove from a page is the cleaner's job.
 
 mod book;
+mod checked;
 mod factors;
 mod file;
 pub mod ftr;
@@ -23,6 +27,7 @@ mod set;
 mod xpath;
 
 pub use book::{RuleBook, RuleDir, SiteTestCase, normalize_host};
+pub use checked::{RuleRegex, RuleSelector};
 pub use file::{RuleFile, SiteTest, parse_rule_file};
 pub use set::{CompileError, RuleMatch, RuleRef, RuleSet};
 
@@ -231,10 +236,12 @@ pub struct Rule {
     pub phrases: Vec<String>,
     /// How phrases are compared.
     pub mode: MatchMode,
-    /// Regular expressions, matched against the block with list markers stripped.
-    pub regex: Vec<String>,
-    /// CSS selectors (HTML pages only): every block inside a matching element.
-    pub selectors: Vec<String>,
+    /// Regular expressions, matched against the block with list markers
+    /// stripped; each read as written and checked.
+    pub regex: Vec<RuleRegex>,
+    /// CSS selectors (HTML pages only): every block inside a matching
+    /// element; each read as written and parsed.
+    pub selectors: Vec<RuleSelector>,
     /// The rule only applies to blocks of at most this many words.
     pub max_words: Option<u32>,
     /// What happens to a matching block.
@@ -282,15 +289,14 @@ pub enum RulesError {
     #[error("{} problem(s) in rule files:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<RuleProblem>),
     /// Every file was valid, but a rule set could not be built from them
-    /// (a resource limit of the automata).
+    /// (a resource limit of the automata over many rules).
     #[error("cannot compile {set} ({count} rules): {source}")]
     Compile {
         /// Which set: the default rules, or a site's.
         set: String,
         /// How many rules it has.
         count: usize,
-        /// The cause: a rule (its file and line) or the limit an automaton
-        /// ran into.
+        /// The cause: the limit an automaton ran into.
         source: CompileError,
     },
 }

@@ -1,42 +1,36 @@
-//! A compiled, immutable set of rules.
+//! A compiled, immutable set of rules: four matchers, each on its own
+//! part of the rules, and the decision over what they find.
+//!
+//! - [`head::HeadPhrases`]: line and prefix phrases, matched at a block's
+//!   start (an anchored trie behind a filter of first bytes);
+//! - [`phrases::ContainsPhrases`]: contains phrases, and the strings
+//!   floating patterns need, found in one search of the lower-cased page;
+//! - [`patterns::Patterns`]: regex patterns, behind gates that rule most
+//!   blocks out for all of them at once;
+//! - [`selectors::Selectors`]: CSS selectors, behind a prefilter of tags
+//!   and attribute texts.
 
-use super::gate::{Gates, Side};
-use super::{Action, MatchMode, Rule};
+mod head;
+mod patterns;
+mod phrases;
+mod selectors;
+
+use super::{Action, Rule};
 use crate::document::strip_bullet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
-use regex_automata::meta::Regex;
-use regex_syntax::hir::Hir;
 use std::sync::Arc;
 
-/// Why a rule set did not compile: one rule's pattern (named by its file,
-/// line and id), or an automaton over all of them that ran into a limit.
+/// Why a rule set did not compile: every rule was checked when its file
+/// was read, so only an automaton built over many rules can fail, on a
+/// resource limit.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompileError {
-    /// A rule's regex or selector.
-    #[error("{origin}: rule {id}: {message}")]
-    Rule {
-        /// The rule's file and line.
-        origin: String,
-        /// The rule's id.
-        id: String,
-        /// What is wrong.
-        message: String,
-    },
     /// An automaton built over many rules (a resource limit).
     #[error("{0}")]
     Automaton(String),
 }
 
 impl CompileError {
-    fn rule(rule: &Rule, e: impl std::fmt::Display) -> CompileError {
-        CompileError::Rule {
-            origin: rule.origin.to_string(),
-            id: rule.id.clone(),
-            message: e.to_string(),
-        }
-    }
-
     fn automaton(e: impl std::fmt::Display) -> CompileError {
         CompileError::Automaton(e.to_string())
     }
@@ -46,223 +40,10 @@ impl CompileError {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// Line and prefix phrases: only ever matched at the start of a block.
-    /// An anchored automaton walked byte by byte from the block's start:
-    /// every phrase the block starts with is met on the way. A compact
-    /// trie rather than a DFA: the DFA of the shipped phrases takes 1.9 MB,
-    /// and a walk that leaves its first states mostly waits on memory.
-    head: Option<aho_corasick::nfa::contiguous::NFA>,
-    /// Each head pattern's rule, mode and length in bytes.
-    head_patterns: Vec<(u32, MatchMode, usize)>,
-    head_max_len: usize,
-    /// The first bytes a block matching a head phrase can start with: most
-    /// blocks are ruled out before the automaton takes a step.
-    head_starts: Box<StartFilter>,
-    /// Blocks with more words than this cannot match a line or prefix phrase.
-    head_max_words: u32,
-    /// Contains phrases, and the strings floating patterns need (see
-    /// [`super::factors`]), lower-cased, in one automaton run once over
-    /// the lower-cased page: case-sensitive, it steps through a byte at a
-    /// time on a table of its own, where a case-insensitive one needs twice
-    /// the states. What each of its strings stands for is in `targets`.
-    lowered: Option<AhoCorasick>,
-    targets: Vec<Target>,
-    /// Blocks with more words than this cannot match a contains phrase.
-    body_max_words: u32,
-    /// Each pattern on its own: separate small automata with literal
-    /// prefilters run far faster than one `RegexSet` over Unicode classes.
-    regex: Vec<Pattern>,
-    /// Blocks with more words than this cannot match any regex rule.
-    regex_max_words: u32,
-    /// The start- and end-anchored regexes in two automata run anchored
-    /// from either end of a block: they rule out the block for every
-    /// anchored pattern at once within a few bytes (most blocks match none).
-    gates: Option<Arc<Gates>>,
-    /// The literals every match of a floating pattern starts with, each
-    /// looked for once in the whole page (a vector search), with the pattern
-    /// (index in `regex`) it belongs to.
-    floating_literals: Vec<(memchr::memmem::Finder<'static>, u32)>,
-    /// For each first byte of a block: the largest word limit among the
-    /// start-anchored patterns a block starting with it may match; the
-    /// same for the wide ones.
-    start_words: Box<[Option<u32>; 256]>,
-    wide_words: Box<[Option<u32>; 256]>,
-    /// The largest word limit among the end-anchored patterns.
-    end_words: Option<u32>,
-    /// The floating patterns (indices in `regex`).
-    floating: Vec<usize>,
-    /// How many floating patterns have a slot.
-    slots: usize,
-    /// Blocks with more words than this match no pattern with a slot.
-    factor_max_words: u32,
-    /// Which selectors an element may match, by tag and attribute texts
-    /// (see [`super::prefilter`]); then each selector with its rule.
-    prefilter: super::prefilter::Prefilter,
-    selectors: Vec<(scraper::Selector, u32)>,
-}
-
-/// Contains phrases up to this many are searched with a DFA, more with a
-/// compact NFA: a DFA is quicker to walk, but 100 000 phrases take 1 s and
-/// 450 MB to build one (the shipped rules have 31).
-const MAX_DFA_PHRASES: usize = 2_000;
-
-/// One compiled regex of a rule, with cheap tests that rule a block out
-/// before the regex runs.
-#[derive(Debug, Clone)]
-struct Pattern {
-    re: Regex,
-    rule: u32,
-    max_words: u32,
-    /// For a pattern anchored at the start with a known set of first bytes:
-    /// which bytes a matching block can start with.
-    first_bytes: Option<Box<[bool; 256]>>,
-    /// Which gate the pattern is behind.
-    side: Side,
-    /// Whether its gate looks for literals (see `gate::classify`): a
-    /// floating pattern with literals cannot match a page holding none of
-    /// them (see [`RuleSet::floating_literals`]).
-    has_literals: bool,
-    /// For a floating pattern with required strings (see
-    /// [`super::factors`]): its slot among them; it runs only on blocks
-    /// holding one.
-    slot: Option<u32>,
-}
-
-/// What a string of [`RuleSet::lowered`] stands for.
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    /// A contains phrase of this rule.
-    Phrase(u32),
-    /// A string the floating pattern in this slot needs.
-    Factor(u32),
-}
-
-/// A rule's pattern compiled from its parsed form, for `is_match` alone: no
-/// capture groups (they are never read), so no one-pass DFA or backtracker
-/// is built for it. The `regex` crate's default builds them: 5 000 patterns
-/// with `\w` took 3 GB and 5 s that way.
-pub(crate) fn pattern_regex(hir: &Hir) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
-    use regex_automata::{meta, nfa::thompson::WhichCaptures};
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .which_captures(WhichCaptures::None)
-                .onepass(false)
-                .backtrack(false)
-                .nfa_size_limit(Some(super::file::MAX_REGEX_BYTES)),
-        )
-        .build_from_hir(hir)
-        .map_err(Box::new)
-}
-
-/// The bytes a match of a pattern can start with, when the pattern is
-/// anchored at the start of the block and cannot match the empty string there.
-fn first_bytes(hir: &Hir) -> Option<Box<[bool; 256]>> {
-    use regex_syntax::hir::Look;
-    if !hir.properties().look_set_prefix().contains(Look::Start) {
-        return None;
-    }
-    let mut set = Box::new([false; 256]);
-    let may_be_empty = collect_first_bytes(hir, &mut set);
-    (!may_be_empty).then_some(set)
-}
-
-/// Adds to `set` the first bytes of what `hir` can match; returns whether it
-/// can also match the empty string (then what follows it counts too).
-fn collect_first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    // UTF-8 lead bytes grow with the code point, so a range of code points
-    // starts with a contiguous range of lead bytes.
-    let lead = |c: char| {
-        let mut buf = [0u8; 4];
-        c.encode_utf8(&mut buf).as_bytes()[0]
-    };
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match lit.0.first() {
-            Some(&b) => {
-                set[b as usize] = true;
-                false
-            }
-            None => true,
-        },
-        HirKind::Class(Class::Unicode(cls)) => {
-            for r in cls.ranges() {
-                set[lead(r.start()) as usize..=lead(r.end()) as usize].fill(true);
-            }
-            false
-        }
-        HirKind::Class(Class::Bytes(cls)) => {
-            for r in cls.ranges() {
-                set[r.start() as usize..=r.end() as usize].fill(true);
-            }
-            false
-        }
-        HirKind::Repetition(rep) => collect_first_bytes(&rep.sub, set) || rep.min == 0,
-        HirKind::Capture(cap) => collect_first_bytes(&cap.sub, set),
-        HirKind::Concat(subs) => subs.iter().all(|sub| collect_first_bytes(sub, set)),
-        HirKind::Alternation(subs) => {
-            // Every branch adds its bytes: no short-circuit.
-            let mut empty = false;
-            for sub in subs {
-                empty |= collect_first_bytes(sub, set);
-            }
-            empty
-        }
-    }
-}
-
-/// Which blocks may start with one of a set of phrases, by their first
-/// bytes (ASCII lower-cased): a bit for each first byte of a one-byte
-/// phrase, each first two bytes of a two-byte phrase, and (hashed into
-/// 65 536 bits) each first three bytes of a three-byte phrase and first
-/// four of a longer one. A block is looked up four times, one per length.
-#[derive(Debug, Clone)]
-struct StartFilter {
-    bits: [[u64; 1024]; 4],
-}
-
-impl Default for StartFilter {
-    fn default() -> StartFilter {
-        StartFilter {
-            bits: [[0; 1024]; 4],
-        }
-    }
-}
-
-impl StartFilter {
-    /// The slot of the first `n` bytes of `b` (lower-cased) in table `n - 1`.
-    fn slot(b: &[u8], n: usize) -> usize {
-        let mut key = 0u32;
-        for &c in &b[..n] {
-            key = key << 8 | c.to_ascii_lowercase() as u32;
-        }
-        if n <= 2 {
-            key as usize
-        } else {
-            (key.wrapping_mul(0x9e37_79b1) >> 16) as usize
-        }
-    }
-
-    fn add(&mut self, phrase: &[u8]) {
-        let n = phrase.len().min(4);
-        let slot = Self::slot(phrase, n);
-        self.bits[n - 1][slot / 64] |= 1 << (slot % 64);
-    }
-
-    fn may_start(&self, b: &[u8]) -> bool {
-        (1..=b.len().min(4)).any(|n| {
-            let slot = Self::slot(b, n);
-            self.bits[n - 1][slot / 64] & 1 << (slot % 64) != 0
-        })
-    }
-}
-
-thread_local! {
-    /// Each worker's list of the selectors an element may match.
-    static CANDIDATES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// Each worker's buffer for the lower-cased page.
-    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    head: head::HeadPhrases,
+    contains: phrases::ContainsPhrases,
+    patterns: patterns::Patterns,
+    selectors: selectors::Selectors,
 }
 
 /// A rule that matched a block.
@@ -311,221 +92,21 @@ impl RuleSet {
         })
     }
 
-    /// Compiles rules. Every phrase and regex has been checked when the file
-    /// was read, so compiling fails only on resource limits.
+    /// Compiles rules. Every phrase, regex and selector has been checked
+    /// (and parsed) when the file was read, so compiling fails only on
+    /// resource limits of the automata over many rules.
     pub fn compile(rules: Vec<Rule>) -> Result<RuleSet, CompileError> {
-        let mut head_pats: Vec<String> = Vec::new();
-        let mut head_patterns = Vec::new();
-        let mut body_pats: Vec<String> = Vec::new();
-        let mut body_patterns = Vec::new();
-        let mut regex = Vec::new();
-        let mut hirs: Vec<Hir> = Vec::new();
-        // The literals each pattern's gate looks for (see `gate::classify`).
-        let mut gate_literals: Vec<Vec<Vec<u8>>> = Vec::new();
-        // The strings each floating pattern needs (see `factors`).
-        let mut factor_sets: Vec<Option<Vec<Vec<u8>>>> = Vec::new();
-        let mut regex_max_words = 0u32;
-        let (mut head_max_words, mut body_max_words) = (0u32, 0u32);
-        for (i, rule) in rules.iter().enumerate() {
-            let i = i as u32;
-            let max_words = rule.max_words.unwrap_or(u32::MAX);
-            for phrase in &rule.phrases {
-                match rule.mode {
-                    MatchMode::Line => {
-                        let words = crate::document::Features::of(phrase).words;
-                        head_max_words = head_max_words.max(words.min(max_words));
-                    }
-                    MatchMode::Prefix => head_max_words = head_max_words.max(max_words),
-                    MatchMode::Contains => body_max_words = body_max_words.max(max_words),
-                }
-                for variant in apostrophe_variants(phrase) {
-                    match rule.mode {
-                        MatchMode::Line | MatchMode::Prefix => {
-                            head_patterns.push((i, rule.mode, variant.len()));
-                            head_pats.push(variant);
-                        }
-                        MatchMode::Contains => {
-                            body_pats.push(variant);
-                            body_patterns.push(i);
-                        }
-                    }
-                }
-            }
-            for re in &rule.regex {
-                // Parsed once: every analysis below and the gates read it.
-                let hir = regex_syntax::parse(re).map_err(|e| CompileError::rule(rule, e))?;
-                let first_bytes = first_bytes(&hir);
-                let (side, literals) = super::gate::classify(&hir, first_bytes.as_deref());
-                regex.push(Pattern {
-                    re: pattern_regex(&hir).map_err(|e| CompileError::rule(rule, e))?,
-                    rule: i,
-                    max_words,
-                    first_bytes,
-                    side,
-                    has_literals: !literals.is_empty(),
-                    slot: None,
-                });
-                let need = (side == Side::Floating)
-                    .then(|| super::factors::required(&hir))
-                    .flatten();
-                factor_sets.push(need);
-                hirs.push(hir);
-                gate_literals.push(literals);
-                regex_max_words = regex_max_words.max(max_words);
-            }
-        }
-        let mut selectors = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for sel in &rule.selectors {
-                let parsed = scraper::Selector::parse(sel)
-                    .map_err(|e| CompileError::rule(rule, format!("{sel}: {e}")))?;
-                selectors.push((parsed, i as u32));
-            }
-        }
-        let prefilter = super::prefilter::Prefilter::new(
-            rules
-                .iter()
-                .flat_map(|r| r.selectors.iter().map(String::as_str)),
-        );
-        let mut factor_strings: Vec<Vec<u8>> = Vec::new();
-        let mut factor_owners = Vec::new();
-        let mut slots = 0u32;
-        let mut factor_max_words = 0u32;
-        for (p, need) in regex.iter_mut().zip(factor_sets) {
-            if let Some(need) = need {
-                p.slot = Some(slots);
-                factor_max_words = factor_max_words.max(p.max_words);
-                for s in need {
-                    factor_strings.push(s);
-                    factor_owners.push(slots);
-                }
-                slots += 1;
-            }
-        }
-        let mut floating_literals = Vec::new();
-        let mut wide_literals: Vec<(usize, Vec<u8>)> = Vec::new();
-        for (k, (p, literals)) in regex.iter().zip(gate_literals).enumerate() {
-            if p.slot.is_some() {
-                // Looked for block by block instead.
-                continue;
-            }
-            for lit in literals {
-                match p.side {
-                    Side::Wide => wide_literals.push((k, lit)),
-                    _ => {
-                        let finder = memchr::memmem::Finder::new(&lit).into_owned();
-                        floating_literals.push((finder, k as u32));
-                    }
-                }
-            }
-        }
-        let mut start_words = Box::new([None; 256]);
-        let mut wide_words = Box::new([None; 256]);
-        let mut end_words = None;
-        let mut floating = Vec::new();
-        for (j, p) in regex.iter().enumerate() {
-            let widen =
-                |w: &mut Option<u32>| *w = Some(w.map_or(p.max_words, |m| m.max(p.max_words)));
-            match p.side {
-                Side::Start | Side::Wide => {
-                    let words = if p.side == Side::Start {
-                        &mut start_words
-                    } else {
-                        &mut wide_words
-                    };
-                    for (b, w) in words.iter_mut().enumerate() {
-                        if p.first_bytes.as_ref().is_none_or(|set| set[b]) {
-                            widen(w);
-                        }
-                    }
-                }
-                Side::End => widen(&mut end_words),
-                Side::Floating => floating.push(j),
-            }
-        }
-        let on = |side: Side| -> Vec<&Hir> {
-            regex
-                .iter()
-                .zip(&hirs)
-                .filter(|(p, _)| p.side == side)
-                .map(|(_, hir)| hir)
-                .collect()
-        };
-        let gates = if regex.is_empty() {
-            None
-        } else {
-            let wide: Vec<(&Hir, Vec<u8>)> = wide_literals
-                .into_iter()
-                .map(|(j, lit)| (&hirs[j], lit))
-                .collect();
-            Some(Arc::new(
-                Gates::new(&on(Side::Start), &wide, &on(Side::End))
-                    .map_err(CompileError::automaton)?,
-            ))
-        };
-        let head = if head_pats.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::nfa::contiguous::NFA::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&head_pats)
-                    .map_err(CompileError::automaton)?,
-            )
-        };
-        // Contains phrases are searched in a lower-cased copy of the block
-        // instead: case-sensitive, the automaton can skip ahead with its SIMD
-        // prefilter, where a case-insensitive one steps through every byte.
-        let lower: Vec<String> = body_pats.iter().map(|p| p.to_ascii_lowercase()).collect();
-        let mut targets: Vec<Target> = body_patterns.iter().map(|&r| Target::Phrase(r)).collect();
-        targets.extend(factor_owners.iter().map(|&slot| Target::Factor(slot)));
-        let strings: Vec<&[u8]> = lower
-            .iter()
-            .map(|p| p.as_bytes())
-            .chain(factor_strings.iter().map(Vec::as_slice))
-            .collect();
-        let lowered = if strings.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(if strings.len() <= MAX_DFA_PHRASES {
-                        AhoCorasickKind::DFA
-                    } else {
-                        AhoCorasickKind::ContiguousNFA
-                    }))
-                    .build(&strings)
-                    .map_err(CompileError::automaton)?,
-            )
-        };
-        let head_max_len = head_pats.iter().map(|p| p.len()).max().unwrap_or(0);
-        let mut head_starts = Box::new(StartFilter::default());
-        for p in &head_pats {
-            head_starts.add(p.as_bytes());
-        }
+        let (patterns, needs) = patterns::Patterns::new(&rules)?;
+        let head = head::HeadPhrases::new(&rules)?;
+        let contains = phrases::ContainsPhrases::new(&rules, &needs)?;
+        let selectors = selectors::Selectors::new(&rules);
+        // The rows of `holds` are as wide for the search as for the patterns.
+        debug_assert_eq!(contains.slots(), patterns.slots());
         Ok(RuleSet {
             rules,
             head,
-            head_patterns,
-            head_max_len,
-            head_starts,
-            head_max_words,
-            lowered,
-            targets,
-            body_max_words,
-            regex,
-            regex_max_words,
-            gates,
-            floating_literals,
-            start_words,
-            wide_words,
-            end_words,
-            floating,
-            slots: slots as usize,
-            factor_max_words,
-            prefilter,
+            contains,
+            patterns,
             selectors,
         })
     }
@@ -555,33 +136,17 @@ impl RuleSet {
     pub fn match_page(&self, page: &str, blocks: &[(&str, u32)]) -> Vec<Option<RuleMatch>> {
         let stripped: Vec<&str> = blocks.iter().map(|&(t, _)| strip_bullet(t)).collect();
         let mut decisions = vec![Decision::default(); blocks.len()];
-        let mut holds = vec![false; blocks.len() * self.slots];
-        self.match_lowered(page, blocks, &stripped, &mut decisions, &mut holds);
-        let mut caches = self.gates.as_ref().map(|g| g.caches());
-        // Which floating patterns' literals the page holds.
-        let mut on_page = PageLiterals {
-            floating: vec![false; self.regex.len()],
-            wide: self
-                .gates
-                .as_ref()
-                .is_some_and(|g| g.holds_wide_literal(page.as_bytes())),
-        };
-        for (finder, owner) in &self.floating_literals {
-            let owner = *owner as usize;
-            if !on_page.floating[owner] && finder.find(page.as_bytes()).is_some() {
-                on_page.floating[owner] = true;
-            }
-        }
-        let page_range = page.as_bytes().as_ptr_range();
+        let rules = &self.rules;
+        let mut add = |k: usize, rule: u32| decisions[k].add(rules, rule, blocks[k].1);
+        // Which floating patterns (by slot) each block may match.
+        let mut holds = vec![false; blocks.len() * self.patterns.slots()];
+        self.contains
+            .find(page, blocks, &stripped, &mut add, &mut holds);
         for (k, (&(_, words), s)) in blocks.iter().zip(&stripped).enumerate() {
-            self.match_head(s, words, &mut decisions[k]);
-            if let (Some(gates), Some(caches)) = (&self.gates, caches.as_mut()) {
-                let in_page = page_range.contains(&s.as_ptr()) || s.is_empty();
-                let lits = in_page.then_some(&on_page);
-                let holds = &holds[k * self.slots..(k + 1) * self.slots];
-                self.match_patterns(gates, caches, (s, words), lits, holds, &mut decisions[k]);
-            }
+            self.head.find(s, words, |rule| add(k, rule));
         }
+        self.patterns
+            .find(page, blocks, &stripped, &holds, &mut add);
         decisions
             .into_iter()
             .map(|d| {
@@ -593,213 +158,16 @@ impl RuleSet {
             .collect()
     }
 
-    /// Contains phrases and the strings floating patterns need: the page
-    /// is lower-cased whole, with the blocks that do not borrow from it
-    /// (Markdown taken out, wrapped lines joined) appended, a line each,
-    /// and searched in one pass; each match is taken to the block around
-    /// it.
-    ///
-    /// Marks in `holds` (a row of [`RuleSet::slots`] per block) which
-    /// floating patterns each block may match.
-    fn match_lowered(
-        &self,
-        page: &str,
-        blocks: &[(&str, u32)],
-        stripped: &[&str],
-        decisions: &mut [Decision],
-        holds: &mut [bool],
-    ) {
-        let Some(ac) = &self.lowered else {
-            return;
-        };
-        let max_words = self.body_max_words.max(self.factor_max_words);
-        let page_range = page.as_bytes().as_ptr_range();
-        // (start, end) in the buffer of each block's stripped text, for the
-        // blocks short enough for a contains rule or a floating pattern; in
-        // buffer order.
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        LOWER.with_borrow_mut(|lower| {
-            lower.clear();
-            let mut outside = Vec::new();
-            for (k, (&(_, words), s)) in blocks.iter().zip(stripped).enumerate() {
-                if words > max_words || s.is_empty() {
-                    continue;
-                }
-                if page_range.contains(&s.as_ptr()) {
-                    let at = s.as_ptr() as usize - page_range.start as usize;
-                    spans.push((at, at + s.len(), k));
-                } else {
-                    outside.push(k);
-                }
-            }
-            if spans.is_empty() && outside.is_empty() {
-                // No block is short enough for these rules: no copy of the
-                // page (a 300 MB one-line page is one long block).
-                return;
-            }
-            // Only the part of the page the spans cover.
-            let (from, to) = spans
-                .iter()
-                .fold((usize::MAX, 0), |(a, b), &(s, e, _)| (a.min(s), b.max(e)));
-            let from = from.min(to);
-            lower.extend_from_slice(&page.as_bytes()[from..to]);
-            for span in &mut spans {
-                span.0 -= from;
-                span.1 -= from;
-            }
-            let mut appended = Vec::with_capacity(outside.len());
-            for k in outside {
-                let s = stripped[k];
-                lower.push(b'\n');
-                appended.push((lower.len(), lower.len() + s.len(), k));
-                lower.extend_from_slice(s.as_bytes());
-            }
-            lower.make_ascii_lowercase();
-            // Blocks of a page come in reading order, so this sort finds the
-            // spans sorted; a caller's blocks may come in any order.
-            spans.extend(appended);
-            spans.sort_unstable_by_key(|&(start, _, _)| start);
-            let mut hit = |k: usize, m: aho_corasick::Match| {
-                let words = blocks[k].1;
-                match self.targets[m.pattern().as_usize()] {
-                    Target::Phrase(rule) => {
-                        // Lower-casing ASCII keeps every byte where it was.
-                        let s = stripped[k];
-                        if words <= self.body_max_words
-                            && word_edge_before(s, m.start())
-                            && word_edge_after(s, m.end())
-                        {
-                            decisions[k].add(&self.rules, rule, words);
-                        }
-                    }
-                    Target::Factor(slot) => holds[k * self.slots + slot as usize] = true,
-                }
-            };
-            if spans.windows(2).all(|w| w[0].1 <= w[1].0) {
-                // One pass over the buffer; a match belongs to the block it
-                // lies in, if any.
-                for m in ac.find_overlapping_iter(&lower[..]) {
-                    let i = spans.partition_point(|&(st, _, _)| st <= m.start());
-                    if let Some(&(st, end, k)) = i.checked_sub(1).map(|i| &spans[i])
-                        && m.end() <= end
-                    {
-                        hit(
-                            k,
-                            aho_corasick::Match::new(m.pattern(), m.start() - st..m.end() - st),
-                        );
-                    }
-                }
-            } else {
-                // Blocks sharing text (a caller may pass a line twice): one
-                // by one.
-                for &(st, end, k) in &spans {
-                    for m in ac.find_overlapping_iter(&lower[st..end]) {
-                        hit(k, m);
-                    }
-                }
-            }
-        });
+    /// The selector rule an HTML element matches, if any: a keep rule wins,
+    /// otherwise the first in file order.
+    pub fn select(&self, element: &scraper::ElementRef<'_>) -> Option<usize> {
+        self.selectors.select(element)
     }
 
-    /// Line and prefix phrases: anchored at the block's start.
-    fn match_head(&self, s: &str, words: u32, d: &mut Decision) {
-        if let Some(dfa) = &self.head
-            && words <= self.head_max_words
-            && self.head_starts.may_start(s.as_bytes())
-        {
-            use aho_corasick::automaton::Automaton;
-            let hay = &s.as_bytes()[..s.len().min(self.head_max_len)];
-            let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
-                return;
-            };
-            for (pos, &byte) in hay.iter().enumerate() {
-                sid = dfa.next_state(Anchored::Yes, sid, byte);
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if !dfa.is_match(sid) {
-                    continue;
-                }
-                for k in 0..dfa.match_len(sid) {
-                    let (rule, mode, len) =
-                        self.head_patterns[dfa.match_pattern(sid, k).as_usize()];
-                    let end = pos + 1;
-                    // Only phrases that start the block, ending on a
-                    // character boundary.
-                    if len != end || !s.is_char_boundary(end) {
-                        continue;
-                    }
-                    let ok = match mode {
-                        MatchMode::Line => s[end..].chars().all(|c| !c.is_alphanumeric()),
-                        _ => word_edge_after(s, end),
-                    };
-                    if ok {
-                        d.add(&self.rules, rule, words);
-                    }
-                }
-            }
-        }
+    /// Whether any rule has selectors.
+    pub fn has_selectors(&self) -> bool {
+        !self.selectors.is_empty()
     }
-
-    /// Regex patterns: each one behind its gate, which runs at most once
-    /// per block. `block` is the text and its words; `holds`, which
-    /// floating patterns' required strings it holds (by slot).
-    fn match_patterns(
-        &self,
-        gates: &Gates,
-        caches: &mut super::gate::Caches,
-        (s, words): (&str, u32),
-        on_page: Option<&PageLiterals>,
-        holds: &[bool],
-        d: &mut Decision,
-    ) {
-        if words > self.regex_max_words {
-            return;
-        }
-        let first = s.as_bytes().first().copied().unwrap_or(0) as usize;
-        // Each gate once, and only where one of its patterns could match:
-        // most blocks stop here.
-        let start =
-            self.start_words[first].is_some_and(|m| words <= m) && gates.may_match_start(caches, s);
-        let wide = on_page.is_none_or(|l| l.wide)
-            && self.wide_words[first].is_some_and(|m| words <= m)
-            && gates.may_match_wide(caches, s);
-        let end = self.end_words.is_some_and(|m| words <= m) && gates.may_match_end(caches, s);
-        let may_float = |j: usize| {
-            let p = &self.regex[j];
-            words <= p.max_words
-                && match p.slot {
-                    Some(slot) => holds[slot as usize],
-                    None => !p.has_literals || on_page.is_none_or(|l| l.floating[j]),
-                }
-        };
-        if !start && !wide && !end && !self.floating.iter().any(|&j| may_float(j)) {
-            return;
-        }
-        for (j, p) in self.regex.iter().enumerate() {
-            if words > p.max_words {
-                continue;
-            }
-            let may = match p.side {
-                Side::Start => start && p.first_bytes.as_ref().is_none_or(|set| set[first]),
-                Side::Wide => wide && p.first_bytes.as_ref().is_none_or(|set| set[first]),
-                Side::End => end,
-                Side::Floating => may_float(j),
-            };
-            if may && p.re.is_match(s) {
-                d.add(&self.rules, p.rule, words);
-            }
-        }
-    }
-}
-
-/// Which literals of the patterns the page holds: a block cut from the
-/// page cannot match a pattern whose literals the page lacks.
-struct PageLiterals {
-    /// By pattern: the page holds a literal of this floating pattern.
-    floating: Vec<bool>,
-    /// The page holds a literal of a wide pattern.
-    wide: bool,
 }
 
 /// The rules that matched one block so far: the first keep rule and the
@@ -827,38 +195,6 @@ impl Decision {
     /// The deciding rule: a keep rule wins.
     fn decide(self) -> Option<u32> {
         self.keep.or(self.drop)
-    }
-}
-
-impl RuleSet {
-    /// The selector rule an HTML element matches, if any: a keep rule wins,
-    /// otherwise the first in file order.
-    pub fn select(&self, element: &scraper::ElementRef<'_>) -> Option<usize> {
-        if self.selectors.is_empty() {
-            return None;
-        }
-        CANDIDATES.with_borrow_mut(|candidates| {
-            self.prefilter.candidates(element.value(), candidates);
-            let (mut keep, mut drop) = (None::<usize>, None::<usize>);
-            for &k in candidates.iter() {
-                let (selector, rule) = &self.selectors[k as usize];
-                let rule = *rule as usize;
-                let best = if self.rules[rule].action == Action::Keep {
-                    &mut keep
-                } else {
-                    &mut drop
-                };
-                if best.is_none_or(|b| rule < b) && selector.matches(element) {
-                    *best = Some(rule);
-                }
-            }
-            keep.or(drop)
-        })
-    }
-
-    /// Whether any rule has selectors.
-    pub fn has_selectors(&self) -> bool {
-        !self.selectors.is_empty()
     }
 }
 
@@ -937,20 +273,8 @@ fn word_edge_before(s: &str, start: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_rule_that_does_not_compile_is_named_by_its_file_line_and_id() {
-        let src = "[[rule]]\nid = \"ads.x\"\ncategory = \"ads\"\nregex = ['^Promo']\n";
-        let mut rules = parse_rule_file("site.toml", src).unwrap().rules;
-        // Checked rules are valid; one changed after the check is not.
-        rules[0].regex[0] = "(".into();
-        let e = RuleSet::compile(rules).expect_err("an unclosed group");
-        assert!(matches!(e, CompileError::Rule { .. }), "{e:?}");
-        let shown = e.to_string();
-        assert!(shown.starts_with("site.toml:1: rule ads.x: "), "{shown}");
-    }
-
     use super::*;
-    use crate::rules::parse_rule_file;
+    use crate::rules::{MatchMode, parse_rule_file};
 
     fn set(src: &str) -> RuleSet {
         RuleSet::compile(parse_rule_file("t.toml", src).unwrap().rules).unwrap()
@@ -1219,59 +543,6 @@ mod tests {
     }
 
     #[test]
-    fn the_selector_prefilter_loses_no_match() {
-        // Every element of the HTML fixtures, and of a page holding the
-        // class words of every shipped selector, gets the rule that testing
-        // each selector in turn gives.
-        let book = crate::rules::RuleBook::shipped().unwrap();
-        let set = book.for_site(None);
-        let mut pages: Vec<String> =
-            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/html"))
-                .unwrap()
-                .map(|e| {
-                    std::fs::read_to_string(e.unwrap().path().join("input.html"))
-                        .unwrap_or_default()
-                })
-                // (not the 50 000 nested elements of the deep-nesting case)
-                .filter(|p| p.len() < 200_000)
-                .collect();
-        pages.push(
-            r#"<div class="Cookie-Bar"><p class="tags">t</p><aside class="x js-related-box">r</aside>
-<section id="related-1"><nav role="navigation" class="post-tags"><a>x</a></nav></section>
-<ins class="adsbygoogle"></ins><div id="div-gpt-ad-1"></div><div style="display: none">h</div>
-<figcaption>c</figcaption><div class="author-box rating-stars newsletter-signup">b</div></div>"#
-                .to_string(),
-        );
-        let mut checked = 0;
-        for page in &pages {
-            let html = scraper::Html::parse_document(page);
-            for node in html.tree.nodes() {
-                let Some(el) = scraper::ElementRef::wrap(node) else {
-                    continue;
-                };
-                let naive = {
-                    let matching = set
-                        .selectors
-                        .iter()
-                        .filter(|(s, _)| s.matches(&el))
-                        .map(|&(_, r)| r as usize);
-                    let (keep, drop): (Vec<usize>, Vec<usize>) =
-                        matching.partition(|&r| set.rules[r].action == Action::Keep);
-                    keep.into_iter().min().or(drop.into_iter().min())
-                };
-                assert_eq!(
-                    set.select(&el),
-                    naive,
-                    "{}",
-                    el.html().chars().take(120).collect::<String>()
-                );
-                checked += naive.is_some() as usize;
-            }
-        }
-        assert!(checked >= 10, "the pages hold selected elements: {checked}");
-    }
-
-    #[test]
     fn non_ascii_letters_match_as_lower_upper_sentence_or_title_case() {
         let set = set(concat!(
             "[[rule]]\nid = \"l\"\ncategory = \"teasers\"\nphrases = [\"ähnliche beiträge\"]\n",
@@ -1396,23 +667,6 @@ match = "prefix"
         for (text, want) in cases {
             assert_eq!(ids(&s, text).as_deref(), *want, "block {text:?}");
         }
-    }
-
-    #[test]
-    fn anchored_patterns_know_their_first_bytes() {
-        let first_bytes = |p: &str| first_bytes(&regex_syntax::parse(p).unwrap());
-        let set = first_bytes(r"^(?i)retrieved (?:from|on)\s").unwrap();
-        assert!(set[b'r' as usize] && set[b'R' as usize] && !set[b'x' as usize]);
-        let set = first_bytes("^[—–-]\\s*x").unwrap();
-        assert!(set[b'-' as usize] && set[0xE2] && !set[b'a' as usize]);
-        assert!(first_bytes(r"\(n\.d\.").is_none(), "not anchored");
-        let set = first_bytes(r"^\d+\s+comments?$").unwrap();
-        assert!(set[b'7' as usize] && !set[b'C' as usize]);
-        assert!(
-            first_bytes(r"^(?:\d+)?x").unwrap()[b'x' as usize],
-            "optional parts let what follows start"
-        );
-        assert!(first_bytes(r"^x?").is_none(), "can match empty");
     }
 
     #[test]
