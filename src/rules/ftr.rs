@@ -6,7 +6,7 @@
 //! `body:` becomes a keep rule (its blocks are protected), each `test_url:`
 //! with the `test_contains:` lines under it becomes a commented `[[test]]`
 //! to complete with a stored page; `global.txt` becomes `global.toml`, for
-//! every site. XPath is translated to CSS where it maps ([`super::xpath`]); every
+//! every site. XPath is translated to CSS where it maps (the `xpath` module); every
 //! line that is not translated is reported with its number, never dropped
 //! silently.
 
