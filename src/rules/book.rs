@@ -241,6 +241,9 @@ impl RuleBook {
         let slot = &self.slots[i];
         slot.set
             .get_or_init(|| {
+                if let Some(layer) = self.selector_layer(&slot.chain) {
+                    return Ok(Arc::new(layer));
+                }
                 let rules = site_rules(&self.base_rules, &self.site_files, &slot.chain);
                 compile(rules, Some(&slot.host))
                     .map(Arc::new)
@@ -248,6 +251,24 @@ impl RuleBook {
             })
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    /// A site's set as the defaults' with the site's rules after them, when
+    /// that is what its files make (they switch nothing off and override no
+    /// default rule) and those rules are selectors alone: the defaults'
+    /// phrase and pattern matchers are shared, not built again.
+    fn selector_layer(&self, chain: &[usize]) -> Option<RuleSet> {
+        let files = || chain.iter().map(|&i| &self.site_files[i].file);
+        if files().any(|f| !f.disable.is_empty()) {
+            return None;
+        }
+        let defaults: std::collections::HashSet<&str> =
+            self.base_rules.iter().map(|r| r.id.as_str()).collect();
+        if files().any(|f| f.rules.iter().any(|r| defaults.contains(r.id.as_str()))) {
+            return None;
+        }
+        self.base
+            .with_selector_rules(site_rules(&[], &self.site_files, chain))
     }
 
     /// How many sites' sets have been compiled so far.
@@ -746,6 +767,39 @@ mod tests {
             2,
             "checking a file compiles it alone"
         );
+    }
+
+    #[test]
+    fn a_layer_of_selector_rules_matches_as_a_full_compile_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            tmp.path(),
+            "sites/example.com.toml",
+            "[[rule]]\nid = \"example.rail\"\ncategory = \"teasers\"\nselectors = [\"div.promo-rail\"]\n\n[[rule]]\nid = \"example.story\"\ncategory = \"keep\"\nselectors = [\"div.story\"]\n",
+        );
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let layered = book.for_site(Some("example.com"));
+        let full = RuleSet::compile(site_rules(&book.base_rules, &book.site_files, &[0])).unwrap();
+        let ids = |set: &RuleSet| set.rules().iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(layered), ids(&full));
+        let html = scraper::Html::parse_document(
+            "<body><div class=story><p>Text</p><div class=share-buttons>Share</div></div><div class=promo-rail>More</div><p>Share this article</p></body>",
+        );
+        for el in html
+            .root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+        {
+            assert_eq!(layered.select(&el), full.select(&el), "{:?}", el.value());
+        }
+        for text in [
+            "Share this article",
+            "Share",
+            "Only on Example Plus",
+            "Text",
+        ] {
+            assert_eq!(matched(layered, text), matched(&full, text), "{text}");
+        }
     }
 
     #[test]

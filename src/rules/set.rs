@@ -40,9 +40,11 @@ impl CompileError {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    head: head::HeadPhrases,
-    contains: phrases::ContainsPhrases,
-    patterns: patterns::Patterns,
+    /// The text matchers, shared with the defaults' set by a site's set that
+    /// adds selector rules alone (see [`RuleSet::with_selector_rules`]).
+    head: Arc<head::HeadPhrases>,
+    contains: Arc<phrases::ContainsPhrases>,
+    patterns: Arc<patterns::Patterns>,
     selectors: selectors::Selectors,
 }
 
@@ -104,10 +106,34 @@ impl RuleSet {
         debug_assert_eq!(contains.slots(), patterns.slots());
         Ok(RuleSet {
             rules,
-            head,
-            contains,
-            patterns,
+            head: Arc::new(head),
+            contains: Arc::new(contains),
+            patterns: Arc::new(patterns),
             selectors,
+        })
+    }
+
+    /// This set with `extra` rules after its own, when every one of them has
+    /// selectors alone (no phrases, no regexes): the phrase and pattern
+    /// matchers are this set's, shared, and only the selectors are built
+    /// again. A site's layer of imported selector rules (ftr-site-config's
+    /// files are nothing else) costs its selectors, not a copy of the
+    /// defaults' automata. `None` when a rule has phrases or regexes.
+    pub fn with_selector_rules(&self, extra: Vec<Rule>) -> Option<RuleSet> {
+        if extra
+            .iter()
+            .any(|r| !r.phrases.is_empty() || !r.regex.is_empty())
+        {
+            return None;
+        }
+        let mut rules = self.rules.clone();
+        rules.extend(extra);
+        Some(RuleSet {
+            selectors: selectors::Selectors::new(&rules),
+            rules,
+            head: Arc::clone(&self.head),
+            contains: Arc::clone(&self.contains),
+            patterns: Arc::clone(&self.patterns),
         })
     }
 
