@@ -41,11 +41,24 @@ pub struct Rendered {
 }
 
 /// What [`render_parsed_with`] collects beyond the plain lines.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Collect each line's inline formatting ([`Rendered::rich`]) for the
     /// formatted outputs, with links and images as asked.
     pub rich: Option<RichOptions>,
+    /// How many enclosing block elements each line remembers in
+    /// [`LineInfo::containers`] (at most [`CONTAINER_DEPTH`], which it is
+    /// by default; the cleaner's `Tuning::container_depth`).
+    pub container_depth: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            rich: None,
+            container_depth: CONTAINER_DEPTH,
+        }
+    }
 }
 
 /// What the renderer knows about one line beyond its text.
@@ -78,10 +91,10 @@ pub struct LineInfo {
     pub data_table: u32,
 }
 
-/// How many enclosing block elements a line remembers. A table adds four
-/// (`table`, `tbody`, `tr`, `td`), so ten still reach the article's element
-/// from a cell of a table nested in a layout table (zyte F1: 6 levels 0.958,
-/// 8–9 0.960, 10 0.964, 11–12 0.960–0.961, 16 0.957).
+/// How many enclosing block elements a line can remember (the size of
+/// [`LineInfo::containers`]); [`RenderOptions::container_depth`] says how
+/// many it does, this many as tuned (the figures are on the cleaner's
+/// `Tuning::container_depth`).
 pub const CONTAINER_DEPTH: usize = 10;
 
 /// Decodes page bytes that came without a transport charset (a file): see
@@ -219,6 +232,8 @@ struct Renderer {
     marked: usize,
     /// Ids of the open block elements, outermost first.
     open_blocks: Vec<u32>,
+    /// How many of them a line remembers, innermost first.
+    container_depth: usize,
     /// For each open block element, its selector's index in `out.holders`
     /// when it has an id or a class.
     open_holders: Vec<Option<u32>>,
@@ -303,7 +318,8 @@ impl Renderer {
                 holder: self.open_holders.iter().rev().find_map(|h| *h),
                 containers: {
                     let mut c = [0u32; CONTAINER_DEPTH];
-                    for (slot, id) in c.iter_mut().zip(self.open_blocks.iter().rev()) {
+                    let open = self.open_blocks.iter().rev().take(self.container_depth);
+                    for (slot, id) in c.iter_mut().zip(open) {
                         *slot = *id;
                     }
                     c
@@ -521,6 +537,7 @@ pub fn render_parsed_with(
         cell_line: false,
         marked: 0,
         open_blocks: Vec::new(),
+        container_depth: options.container_depth,
         open_holders: Vec::new(),
         next_block_id: 1,
         line: String::new(),

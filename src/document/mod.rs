@@ -74,6 +74,12 @@ impl<'a> Document<'a> {
     /// A leading byte-order mark is skipped, `\r\n` line ends are accepted, and
     /// trailing whitespace is trimmed from each block.
     pub fn from_text(src: &'a str) -> Document<'a> {
+        Document::from_text_with(src, &Wrapping::DEFAULT)
+    }
+
+    /// [`Document::from_text`] with the wrap detection's thresholds of
+    /// `wrap`.
+    pub fn from_text_with(src: &'a str, wrap: &Wrapping) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
         let bytes = src.as_bytes();
         let mut scanned = scan::lines(bytes);
@@ -93,7 +99,7 @@ impl<'a> Document<'a> {
                 (l.start, t, t.len() - cont)
             })
             .collect();
-        let width = wrap_width(&lines);
+        let width = wrap_width(&lines, wrap);
         // Most dumps hold no Markdown at all: one look at the whole page
         // spares a look at every block.
         let markup = may_have_markup(bytes);
@@ -139,7 +145,7 @@ impl<'a> Document<'a> {
                 continue;
             }
             if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
-                && continues_wrapped_line(prev, text, width)
+                && continues_wrapped_line(prev, text, width, wrap.slack)
             {
                 let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
                 block.text = &src[block_start..start + text.len()];
@@ -528,29 +534,69 @@ fn find_link_end(s: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The widest a wrapped dump may be.
-const MAX_WRAP: usize = 150;
+/// The thresholds that tell a text dump wrapped at a fixed width (as lynx,
+/// w3m or html2text write them) and join its paragraphs again (the reader's
+/// `wrap_width` says how a width is found). `Default` gives them as tuned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Wrapping {
+    /// The widest a wrapped dump may be.
+    pub max_width: usize,
+    /// The narrowest a wrapped dump may be.
+    pub min_width: usize,
+    /// Fewest line breaks a width must explain.
+    pub min_breaks: i32,
+    /// Least share, in percent, of the breaks after lines longer than half
+    /// the width that the width must explain: in a wrapped dump nearly
+    /// every such break is a wrap, while lines that merely happen to fit
+    /// are rarely that regular.
+    pub long_break_percent: i32,
+    /// Columns of slack for wrappers that count differently: a line
+    /// continues the one above it when that one had no room (give or take
+    /// this many columns) for its first word.
+    pub slack: usize,
+}
+
+impl Wrapping {
+    /// The values as tuned (what `Default` gives).
+    pub const DEFAULT: Wrapping = Wrapping {
+        max_width: 150,
+        min_width: 40,
+        min_breaks: 5,
+        long_break_percent: 60,
+        slack: 2,
+    };
+}
+
+impl Default for Wrapping {
+    fn default() -> Wrapping {
+        Wrapping::DEFAULT
+    }
+}
 
 /// The width a dump was wrapped at, if it was.
 ///
 /// Every pair of consecutive lines votes: a width `W` *explains* the break
 /// between them when the first line fits in `W` and the second line's first
-/// word would not have (give or take two columns). The width that explains the
-/// most breaks wins, if it explains at least five, and three in five of the
+/// word would not have (give or take [`Wrapping::slack`] columns). The width
+/// that explains the most breaks wins (from [`Wrapping::min_width`] to
+/// [`Wrapping::max_width`]), if it explains at least
+/// [`Wrapping::min_breaks`], and [`Wrapping::long_break_percent`] of the
 /// breaks after lines longer than half of it: in a wrapped dump nearly every
 /// such break is a wrap, while lines that merely happen to fit are rarely
 /// that regular. A dump with one block per line (long lines, short menu
 /// entries one under another) has no such width.
 ///
 /// `lines` are (offset, line trimmed at the end, its length in characters).
-fn wrap_width(lines: &[(usize, &str, usize)]) -> Option<usize> {
-    let mut explained = [0i32; MAX_WRAP + 2];
+fn wrap_width(lines: &[(usize, &str, usize)], wrap: &Wrapping) -> Option<usize> {
+    let max = wrap.max_width;
+    let mut explained = vec![0i32; max + 2];
     // How many breaks follow a line of each length.
-    let mut by_len = [0i32; MAX_WRAP + 2];
+    let mut by_len = vec![0i32; max + 2];
     for pair in lines.windows(2) {
         // Lines are trimmed at the end: a blank one is empty.
         let (a, len) = (pair[0].1, pair[0].2);
-        if a.is_empty() || len > MAX_WRAP {
+        if a.is_empty() || len > max {
             continue;
         }
         let b = trim(pair[1].1);
@@ -564,19 +610,21 @@ fn wrap_width(lines: &[(usize, &str, usize)]) -> Option<usize> {
             .filter(|&c| c & 0xC0 != 0x80)
             .count();
         explained[len] += 1;
-        explained[(len + 3 + first_word).min(MAX_WRAP + 1)] -= 1;
+        explained[(len + 1 + wrap.slack + first_word).min(max + 1)] -= 1;
     }
     let mut e = 0i32;
     let mut best: Option<(usize, i32)> = None;
-    for (w, delta) in explained.iter().enumerate().take(MAX_WRAP + 1) {
+    for (w, delta) in explained.iter().enumerate().take(max + 1) {
         e += delta;
-        if w >= 40 && best.is_none_or(|(_, be)| e > be) {
+        if w >= wrap.min_width && best.is_none_or(|(_, be)| e > be) {
             best = Some((w, e));
         }
     }
     let (width, e) = best?;
     let long_breaks: i32 = by_len[width / 2..=width].iter().sum();
-    (e >= 5 && e * 5 >= long_breaks * 3).then_some(width)
+    let enough = e >= wrap.min_breaks
+        && i64::from(e) * 100 >= i64::from(long_breaks) * i64::from(wrap.long_break_percent);
+    enough.then_some(width)
 }
 
 /// A line that starts a list item: a bullet or a number.
@@ -585,16 +633,16 @@ fn starts_list_item(t: &str) -> bool {
 }
 
 /// True when `next` continues the paragraph of `prev` in a dump wrapped at
-/// `width`: `prev` had no room left for `next`'s first word, and `next` does
+/// `width`: `prev` had no room left for `next`'s first word (give or take
+/// `slack` columns, for wrappers that count differently), and `next` does
 /// not start a list item.
-fn continues_wrapped_line(prev: &str, next: &str, width: usize) -> bool {
+fn continues_wrapped_line(prev: &str, next: &str, width: usize, slack: usize) -> bool {
     let next_trim = trim(next);
     if starts_list_item(next_trim) {
         return false;
     }
     let first_word = next_trim.split(' ').next().unwrap_or("").chars().count();
-    // Two characters of slack for wrappers that count differently.
-    prev.chars().count() + 1 + first_word + 2 > width
+    prev.chars().count() + 1 + first_word + slack > width
 }
 
 fn starts_numbered_item(t: &str) -> bool {
@@ -670,10 +718,15 @@ impl Features {
         }
     }
 
-    /// A short line with no sentence ending and no list marker: a heading,
-    /// a label, a menu entry or a byline.
-    pub fn is_heading_like(&self) -> bool {
-        self.words >= 1 && self.words <= 14 && !self.ends_sentence && !self.bullet && !self.has_url
+    /// A short line (at most `max_words` words: the cleaner's
+    /// `Tuning::heading_max_words`) with no sentence ending and no list
+    /// marker: a heading, a label, a menu entry or a byline.
+    pub fn is_heading_like(&self, max_words: u32) -> bool {
+        self.words >= 1
+            && self.words <= max_words
+            && !self.ends_sentence
+            && !self.bullet
+            && !self.has_url
     }
 }
 
@@ -796,7 +849,7 @@ finance director said, and the bridge would open two years after that.\n";
         ));
         let doc = Document::from_text("* [Home](/)\n# Rail operator adds trains\n");
         assert_eq!(doc.blocks[0].visible, "* Home");
-        assert!(doc.blocks[1].features.is_heading_like());
+        assert!(doc.blocks[1].features.is_heading_like(14));
     }
 
     #[test]
@@ -816,9 +869,9 @@ finance director said, and the bridge would open two years after that.\n";
         assert_eq!(f.words, 9);
         assert!(f.ends_sentence && !f.bullet && !f.has_url);
         let f = Features::of("* Subscribe");
-        assert!(f.bullet && !f.ends_sentence && !f.is_heading_like());
+        assert!(f.bullet && !f.ends_sentence && !f.is_heading_like(14));
         let f = Features::of("Trump and Defense Secretary Question Ukraine’s NATO Prospects");
-        assert!(f.is_heading_like());
+        assert!(f.is_heading_like(14));
         let f = Features::of("- Explorepedia. (n.d.-a). https://www.explorepedia.org/explore/x");
         assert!(f.has_url && f.bullet);
         assert_eq!(Features::of("Володимир Зеленський").words, 2);

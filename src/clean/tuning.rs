@@ -1,0 +1,433 @@
+//! Every detection threshold of the document model and the cleaner, in one
+//! place: [`Tuning`].
+//!
+//! The defaults are the values as tuned on the dev sets (zyte HTML, its text
+//! dumps, web-mixed HTML and its text dumps). Where a field says what a sweep
+//! found, the four figures are F1 in that order unless named otherwise;
+//! "flat" means all four sets printed the same figures at the values tried.
+//! A [`Tuning`] reaches the cleaner through [`Config::tuning`]; its
+//! [`Tuning::wrap`] part reaches the text reader through
+//! [`Document::from_text_with`].
+//!
+//! [`Config::tuning`]: super::Config::tuning
+//! [`Document::from_text_with`]: crate::document::Document::from_text_with
+
+use crate::document::{Block, Features, Wrapping};
+
+/// The thresholds the detectors decide by. `Default` (and
+/// [`Tuning::DEFAULT`]) gives the values as tuned. New fields may come
+/// (the struct is `#[non_exhaustive]`), so change fields of a default one:
+///
+/// ```
+/// use boilerstrip::{Config, Tuning};
+/// let mut tuning = Tuning::default();
+/// tuning.paragraph_words = 10;
+/// let config = Config::default().tuning(tuning);
+/// assert_eq!(config.tuning.paragraph_words, 10);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Tuning {
+    // --- What a block reads as ---
+    /// Fewest words of a block that reads as body text (with a sentence
+    /// ending and no URL): the paragraphs every later pass counts.
+    pub paragraph_words: u32,
+    /// Most words of a heading-like block (no sentence ending, no list
+    /// marker, no URL): headings, labels, menu entries, bylines.
+    pub heading_max_words: u32,
+
+    // --- The value of a block for the article region (`region::value`) ---
+    /// Fewest words of a sentence (with no list marker) that counts for the
+    /// article in full, its value its words.
+    pub sentence_words: u32,
+    /// Under this many words a line that is not a sentence is short and
+    /// costs [`Tuning::short_penalty`]; from it on, [`Tuning::line_penalty`].
+    pub short_words: u32,
+    /// In a text dump, a sentence of this many words (and under
+    /// [`Tuning::sentence_words`]) counts neither for nor against the
+    /// article: a dump's short sentences are the article's as often as not
+    /// (textdumps-zyte +0.001, web-mixed dumps +6 snippets; in HTML, where
+    /// links and elements tell more, it cost 0.002).
+    pub short_sentence_words: u32,
+    /// Fewest words of an unfinished line (no sentence ending) that counts
+    /// for the article at [`Tuning::long_line_weight`]: body text cut short,
+    /// or a long caption.
+    pub long_line_words: u32,
+    /// Weight of a short (under [`Tuning::short_words`]) non-sentence
+    /// block.
+    pub short_penalty: f32,
+    /// Weight of a longer non-sentence block (a teaser headline, a menu
+    /// line).
+    pub line_penalty: f32,
+    /// Weight of a block that a rule removed.
+    pub rule_penalty: f32,
+    /// Least value of a block a keep rule protects (its words count when
+    /// more).
+    pub protected_value: f32,
+    /// Share of its words a sentence written as a list item counts for (in
+    /// a text dump): body text a quarter of the time.
+    pub bullet_sentence_weight: f32,
+    /// Share of its words a long unfinished line counts for.
+    pub long_line_weight: f32,
+    /// Above this share of link text an HTML block is not body text.
+    pub link_density_max: f32,
+    /// [`Favor::penalty_scale`](super::Favor::penalty_scale) of text dumps
+    /// as tuned: their chrome lines cost less than an HTML page's, whose
+    /// element and links tell more (web-mixed dumps: 1.0 F1 0.872, 0.8
+    /// 0.878, 0.75 0.878, 0.7 0.880, 0.6 0.879; textdumps-zyte 0.918, 0.914,
+    /// 0.918, 0.916, 0.913).
+    pub text_scale: f32,
+    /// The penalty scale of text dumps for `--favor precision`:
+    /// textdumps-zyte P 0.894 → 0.906 (R 0.941 → 0.885) at 2.0; when chosen,
+    /// 3.0 gained 0.006 more precision for 0.034 of recall.
+    pub precision_scale: f32,
+    /// The penalty scale for `--favor recall`: textdumps-zyte R 0.941 →
+    /// 0.948 (P 0.894 → 0.873) at 0.5; when chosen, 0.25 gained 0.004 more
+    /// recall for 0.014 of precision.
+    pub recall_scale: f32,
+    /// Fewest of the bytes `(){}[]=;<>` that make a line bracket-dense (code,
+    /// or a list of counts flattened into a line: an archive's month menu,
+    /// a tag cloud), which then counts neither for nor against.
+    pub bracket_min_symbols: usize,
+    /// A line is bracket-dense when one byte in this many (or more) is one
+    /// of those symbols.
+    pub bracket_bytes_per_symbol: usize,
+    /// Longest line (in bytes) looked through for brackets (a flattened menu
+    /// runs to a few kilobytes; a page of one huge line is not read again
+    /// for every look at its value).
+    pub dense_line_max_bytes: usize,
+    /// Longest line (in bytes) taken for a line of program code, which in a
+    /// dump counts neither for nor against (web-mixed dumps +7 snippets, 4
+    /// boilerplate).
+    pub code_line_max_bytes: usize,
+
+    // --- The region's edges (`region::find`) ---
+    /// Fewest words of an unfinished last block of a dump (cut off
+    /// mid-sentence) that joins a region ending right above it.
+    pub unfinished_end_words: u32,
+    /// Most words of a bare link that reads as a list item under the
+    /// region.
+    pub bare_link_max_words: u32,
+    /// Fewest words of an HTML list item of prose that joins the region
+    /// above it.
+    pub prose_item_min_words: u32,
+    /// Below this share of link text an HTML list item is prose.
+    pub prose_item_link_share: f32,
+
+    // --- The page's own article markup ---
+    /// Fewest words of body text that make a page's own article markup
+    /// (`itemprop="articleBody"`) worth taking.
+    pub marked_min_words: u32,
+    /// Words of body text in the region from which the marked element's
+    /// share of it is checked.
+    pub markup_check_words: u32,
+    /// Least share of the region's body text the marked element must hold
+    /// to be believed. On the dev set the marked element always holds at
+    /// least 39% of the region's body text; a quarter is the floor.
+    pub markup_min_share: f32,
+
+    // --- The article's element (HTML) ---
+    /// Share of the region's body text the article's element must hold
+    /// (the smallest such element is the article's).
+    pub container_share: f32,
+    /// How many enclosing block elements a line remembers (at most
+    /// [`CONTAINER_DEPTH`](crate::document::html::CONTAINER_DEPTH)). A
+    /// table adds four (`table`, `tbody`, `tr`, `td`), so ten still reach
+    /// the article's element from a cell of a table nested in a layout
+    /// table (zyte F1: 6 levels 0.958, 8–9 0.960, 10 0.964, 11–12
+    /// 0.960–0.961, 16 0.957).
+    pub container_depth: usize,
+    /// Fewest items of a list above the article (in the element around the
+    /// article's own: a recipe's ingredients beside its method) that joins
+    /// it.
+    pub list_above_min_items: usize,
+    /// Share of sentences in such a list from which it is the story's
+    /// summary (which news sites print apart) and stays out.
+    pub list_above_sentence_share: f32,
+
+    // --- Runs of body text elsewhere on the page ---
+    /// Runs of body text elsewhere on the page that weigh at least this
+    /// share of the article's and share its words join it (web-mixed HTML
+    /// +3 snippets, text dumps +12; zyte unchanged; 0.05 took teasers in on
+    /// zyte).
+    pub related_run_mass: f32,
+    /// Share of a run's distinct words found in the article that makes it
+    /// the article's (0.3 took comments in on zyte, 0.5 lost half the
+    /// gain).
+    pub related_run_share: f32,
+    /// Most blocks between the article and a run that joins it: the rest of
+    /// an article split by a box or a list lies close; beyond, related text
+    /// is another story's (with no limit zyte lost 0.0014 in HTML, 0.0024
+    /// in text).
+    pub related_run_gap: usize,
+    /// Runs looked at on either side of the article.
+    pub related_run_tries: usize,
+    /// Fewest distinct words a run must have to be judged.
+    pub related_run_min_words: usize,
+
+    // --- Thin HTML articles ---
+    /// An HTML article with fewer words than this is thin: a recipe, a data
+    /// sheet or a product page whose text is lists and short lines, where
+    /// the densest run is one sentence (web-mixed +5 snippets, 1
+    /// boilerplate; zyte unchanged; 80 and 100 took deks in on zyte,
+    /// -0.0015).
+    pub thin_article_words: u32,
+    /// Most link text and rule-removed text, as a share of its plain text,
+    /// an element may hold to be the thin article's (0.15 found too few,
+    /// 0.5 took in boxes of links).
+    pub thin_linked_share: f32,
+    /// How many times the thin article's words the element it widens to
+    /// must hold (more than).
+    pub thin_widen_factor: u32,
+
+    // --- The lead of an HTML article ---
+    /// Blocks looked at above the article's first block for its headline.
+    pub lead_window: usize,
+    /// Fewest words of a lead (standfirst) paragraph.
+    pub lead_min_words: u32,
+    /// Fewest words of a lead that does not end like a sentence (German
+    /// standfirsts often go without the full stop). web-mixed: +3 snippets,
+    /// no boilerplate; zyte F1 +0.0002.
+    pub lead_unfinished_words: u32,
+    /// Up to this many words, a line that reads as a byline is no lead.
+    pub lead_byline_max_words: u32,
+
+    // --- Lists of quantities (ingredients) ---
+    /// Fewest quantity lines (`200 g Zucker`, `* 1 tablespoon ground
+    /// cinnamon`) of a list kept beside the article.
+    pub quantity_list_min: usize,
+    /// Least share of quantity lines in such a list: ingredient lists put a
+    /// name and its amount on lines of their own, or sub-headings (`Belag:`)
+    /// between the amounts.
+    pub quantity_list_share: f32,
+    /// Most lines of other kinds in a row inside such a list.
+    pub quantity_list_break: usize,
+    /// Most blocks between the list and the article's nearest kept block
+    /// (headings, times, a nutrition box between the amounts and the
+    /// steps). web-mixed HTML: 8 blocks +2 snippets, 12 +5, 16 no more; no
+    /// snippet that must go came in at any of them.
+    pub quantity_list_gap: usize,
+    /// Most words of a line in such a list.
+    pub quantity_line_max_words: u32,
+
+    // --- Emptied pages ---
+    /// Fewer words than this left of a page with body text is an emptied
+    /// page: the region's paragraphs come back; and an HTML page whose
+    /// visible text is this short is tried again with its `<noscript>`
+    /// elements shown.
+    pub emptied_words: u32,
+
+    // --- The headline above a dump's article ---
+    /// Above this many words a block over the article is body text, and no
+    /// headline is looked for above it.
+    pub title_max_words: u32,
+    /// Fewest words of a heading-like block taken for the headline.
+    pub title_min_words: u32,
+    /// Most bylines or date lines passed over between the headline and the
+    /// article.
+    pub title_max_skipped: usize,
+
+    // --- Bylines ---
+    /// Most words of a byline or date line.
+    pub byline_max_words: u32,
+    /// Most words of a line that holds a date but does not open with one
+    /// (or with a byline word) and still reads as a date line.
+    pub date_line_max_words: u32,
+    /// Blocks looked at above the article's first paragraph for bylines.
+    pub byline_window: usize,
+    /// Most byline and date lines an article opens with (more is a list of
+    /// dates: a calendar, a timetable).
+    pub byline_max_lines: usize,
+    /// Blocks above the article's first kept block looked at for its
+    /// byline (metadata).
+    pub byline_lookback: usize,
+    /// Most words of a line near the article's start read for its byline
+    /// (metadata).
+    pub byline_line_max_words: u32,
+
+    // --- Comments ---
+    /// Words of body text a dump's article must have before a comment
+    /// prompt ends it (the figure of issue 18; textdumps-zyte +0.001,
+    /// web-mixed dumps FP -6 for TP -2).
+    pub comments_cut_words: u32,
+
+    // --- Embedded posts (text dumps) ---
+    /// Longest text an embedded post shows, in characters (280, links
+    /// counted as 23, with room for the "…" cut).
+    pub post_budget: usize,
+    /// Most words of an embedded post's attribution line.
+    pub attribution_max_words: u32,
+
+    // --- Teasers and unrelated segments ---
+    /// Below this share of its distinct words found in the article, a
+    /// trailing segment is unrelated.
+    pub related_min: f32,
+    /// Separator blocks in a row that end a segment.
+    pub separator_run: usize,
+    /// Segments with fewer distinct words than this are too small to judge.
+    pub min_words_to_judge: usize,
+    /// Least share of the largest segment's words the article's segment
+    /// has (the first such: a rail of teasers after the story can outweigh
+    /// it).
+    pub core_segment_share: f32,
+    /// Fewest characters of a word that counts as one of a text's distinct
+    /// words (relatedness of runs and segments).
+    pub distinct_word_min_chars: usize,
+    /// A block printed twice in a row is a repeated headline when it is
+    /// this short.
+    pub max_title_words: u32,
+    /// Fewest words of a headline printed twice that opens a teaser card.
+    pub card_title_min_words: u32,
+    /// Most blocks under a card's headline taken with it.
+    pub card_max_lines: usize,
+    /// A block under a card's headline is the card's when it is body text,
+    /// has at most this many words…
+    pub card_short_line_words: u32,
+    /// …or at least this many characters.
+    pub card_long_line_chars: u32,
+
+    // --- Dated cards (text dumps) ---
+    /// Fewest dated cards in a row that make a list of them.
+    pub min_dated_cards: usize,
+    /// Most blocks from one card's date line to the next one's.
+    pub max_card_span: usize,
+    /// Most words of a card's title or name line.
+    pub card_line_max_words: u32,
+    /// Most words of a card's date line.
+    pub card_date_max_words: u32,
+    /// Most words of a block between two dated cards (more is a paragraph
+    /// of the article's size).
+    pub dated_card_max_words: u32,
+
+    // --- Lists of linked teaser cards (HTML) ---
+    /// Fewest linked titles that make a list of teaser cards.
+    pub min_cards: usize,
+    /// Most words a card may hold besides its title (a byline, a date, a
+    /// blurb).
+    pub max_card_words: u32,
+    /// Fewest words of a card's linked title.
+    pub linked_title_min_words: u32,
+    /// Most words of a card's linked title.
+    pub linked_title_max_words: u32,
+    /// Least share, in percent, of a linked title's characters that are
+    /// link text (its words counted as link text too, for the spaces).
+    pub linked_title_link_percent: u32,
+    /// Most words of the heading just above a card list that goes with it.
+    pub card_list_heading_max_words: u32,
+
+    // --- Wrapped text dumps ---
+    /// How a text dump wrapped at a fixed width is told and joined again
+    /// ([`Document::from_text_with`](crate::document::Document::from_text_with)
+    /// takes these; the document model comes before the cleaner, so they
+    /// are its own).
+    pub wrap: Wrapping,
+}
+
+impl Tuning {
+    /// The values as tuned (what `Default` gives).
+    pub const DEFAULT: Tuning = Tuning {
+        paragraph_words: 12,
+        heading_max_words: 14,
+        sentence_words: 8,
+        short_words: 4,
+        short_sentence_words: 4,
+        long_line_words: 25,
+        short_penalty: 8.0,
+        line_penalty: 12.0,
+        rule_penalty: 12.0,
+        protected_value: 10.0,
+        bullet_sentence_weight: 0.5,
+        long_line_weight: 0.5,
+        link_density_max: 0.7,
+        text_scale: 0.7,
+        precision_scale: 2.0,
+        recall_scale: 0.5,
+        bracket_min_symbols: 2,
+        bracket_bytes_per_symbol: 25,
+        dense_line_max_bytes: 20_000,
+        code_line_max_bytes: 200,
+        unfinished_end_words: 12,
+        bare_link_max_words: 8,
+        prose_item_min_words: 4,
+        prose_item_link_share: 0.5,
+        marked_min_words: 30,
+        markup_check_words: 100,
+        markup_min_share: 0.25,
+        container_share: 0.9,
+        container_depth: crate::document::html::CONTAINER_DEPTH,
+        list_above_min_items: 2,
+        list_above_sentence_share: 0.5,
+        related_run_mass: 0.1,
+        related_run_share: 0.4,
+        related_run_gap: 15,
+        related_run_tries: 4,
+        related_run_min_words: 5,
+        thin_article_words: 60,
+        thin_linked_share: 0.3,
+        thin_widen_factor: 2,
+        lead_window: 12,
+        lead_min_words: 8,
+        lead_unfinished_words: 12,
+        lead_byline_max_words: 20,
+        quantity_list_min: 4,
+        quantity_list_share: 0.5,
+        quantity_list_break: 2,
+        quantity_list_gap: 12,
+        quantity_line_max_words: 15,
+        emptied_words: 10,
+        title_max_words: 20,
+        title_min_words: 4,
+        title_max_skipped: 2,
+        byline_max_words: 15,
+        date_line_max_words: 8,
+        byline_window: 6,
+        byline_max_lines: 2,
+        byline_lookback: 6,
+        byline_line_max_words: 15,
+        comments_cut_words: 80,
+        post_budget: 320,
+        attribution_max_words: 30,
+        related_min: 0.2,
+        separator_run: 2,
+        min_words_to_judge: 5,
+        core_segment_share: 0.5,
+        distinct_word_min_chars: 4,
+        max_title_words: 30,
+        card_title_min_words: 2,
+        card_max_lines: 3,
+        card_short_line_words: 4,
+        card_long_line_chars: 80,
+        min_dated_cards: 3,
+        max_card_span: 6,
+        card_line_max_words: 15,
+        card_date_max_words: 8,
+        dated_card_max_words: 120,
+        min_cards: 3,
+        max_card_words: 120,
+        linked_title_min_words: 3,
+        linked_title_max_words: 30,
+        linked_title_link_percent: 90,
+        card_list_heading_max_words: 6,
+        wrap: Wrapping::DEFAULT,
+    };
+
+    /// A block that reads as body text: a sentence of at least
+    /// [`Tuning::paragraph_words`] words, with no URL.
+    pub fn is_paragraph(&self, b: &Block<'_>) -> bool {
+        let f = &b.features;
+        f.words >= self.paragraph_words && f.ends_sentence && !f.has_url
+    }
+
+    /// A short line with no sentence ending and no list marker (at most
+    /// [`Tuning::heading_max_words`] words): a heading, a label, a menu
+    /// entry or a byline.
+    pub fn is_heading_like(&self, f: &Features) -> bool {
+        f.is_heading_like(self.heading_max_words)
+    }
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning::DEFAULT
+    }
+}
