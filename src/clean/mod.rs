@@ -832,7 +832,8 @@ impl Cleaner {
     }
 
     /// Cleans a document with one rule set; `selected` says the blocks'
-    /// selector rules are indices in `rules`.
+    /// selector rules are indices in `rules`. It reads as its passes,
+    /// numbered in order, each deciding some blocks and recording why.
     fn clean_with(
         &self,
         doc: &Document<'_>,
@@ -840,62 +841,63 @@ impl Cleaner {
         site: Option<&Site>,
         selected: bool,
     ) -> Cleaned {
-        let blocks = &doc.blocks[..];
-        let mut page = Page {
-            blocks,
-            marks: vec![Mark::Open; blocks.len()],
-            matched: Vec::with_capacity(blocks.len()),
-            rules: rules.as_ref(),
-            favor: self.config.favor,
-            tuning: &self.config.tuning,
-            text_values: Vec::new(),
-        };
-        let is_html = blocks.first().is_some_and(|b| b.html.is_some());
+        let mut page = self.page(doc, rules);
+        let is_html = page.blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
-        apply_rules(&mut page, doc.source, selected);
-        if !is_html && let Some(repeated) = &self.repeated {
-            remove_repeated(&mut page, repeated);
-        }
-        page.text_values = region::text_values(&page);
-        // 2. embedded posts. In HTML the post is its own element, and pages
-        // keep its text as part of the story; the walk back over lines is
-        // for text dumps.
-        if !is_html {
-            embeds::remove_embedded_posts(&mut page);
-        }
+        self.rules_pass(&mut page, doc.source, selected, is_html);
+        // 2. embedded posts (text dumps)
+        embeds_pass(&mut page, is_html);
         // 3. main content: where the page marks it, else where the text is;
         // in HTML bounded by the article's element
         let article = region::find_article(&mut page, is_html, self.config.keep_title);
-        let (start, end) = article.range;
         let after_region = page.marks.clone();
-        // 4. sections, teasers, repeated titles
-        apply_section_rules(&mut page, start, end);
-        teasers::remove_cards(&mut page, start);
-        if is_html {
-            teasers::remove_card_lists(&mut page);
-        }
-        teasers::remove_unrelated(&mut page, start, end);
-        teasers::remove_repeated_titles(&mut page);
-        region::remove_bylines(&mut page);
-        if !is_html {
-            teasers::remove_dated_cards(&mut page, start);
-            cut_at_comments(&mut page, start);
-        }
+        // 4. sections, teasers, repeated titles, bylines, comments
+        sections_pass(&mut page, article.range, is_html);
         // 5. an article cut to nothing falls back to the region's paragraphs
-        let fallback = match article.fallback {
-            Some(f) => Some(f),
-            None => region::fall_back_if_empty(&mut page, &after_region, article.range),
-        };
+        let fallback = article
+            .fallback
+            .or_else(|| region::fall_back_if_empty(&mut page, &after_region, article.range));
         // 6. tables left out on request
         if self.config.no_tables {
             remove_tables(&mut page);
         }
         let mut cleaned = finish(&page, rules.clone(), fallback, &self.config);
         cleaned.site = site.cloned();
+        self.add_outputs(&mut cleaned, &page, doc);
+        cleaned
+    }
+
+    /// The working state of a page no pass has looked at yet.
+    fn page<'d, 'a>(&'d self, doc: &'d Document<'a>, rules: &'d RuleSet) -> Page<'d, 'a> {
+        let blocks = &doc.blocks[..];
+        Page {
+            blocks,
+            marks: vec![Mark::Open; blocks.len()],
+            matched: Vec::with_capacity(blocks.len()),
+            rules,
+            favor: self.config.favor,
+            tuning: &self.config.tuning,
+            text_values: Vec::new(),
+        }
+    }
+
+    /// Pass 1: the rules (and in a text dump the lines the batch repeats);
+    /// then each block's value as text, which the later passes read.
+    fn rules_pass(&self, page: &mut Page<'_, '_>, source: &str, selected: bool, is_html: bool) {
+        apply_rules(page, source, selected);
+        if !is_html && let Some(repeated) = &self.repeated {
+            remove_repeated(page, repeated);
+        }
+        page.text_values = region::text_values(page);
+    }
+
+    /// What the cleaned page carries besides its text, as asked: the
+    /// formatted body, the comment section, the byline lines for metadata.
+    fn add_outputs(&self, cleaned: &mut Cleaned, page: &Page<'_, '_>, doc: &Document<'_>) {
         if self.config.output.is_rich() {
             let kept: Vec<bool> = page.marks.iter().map(|m| !m.is_removed()).collect();
             let body = crate::format::Body {
-                blocks,
+                blocks: page.blocks,
                 kept: &kept,
                 rich: doc.rich,
                 plain: self.config.plain,
@@ -906,14 +908,41 @@ impl Cleaner {
             });
         }
         if self.config.comments {
-            cleaned.comments = comment_section(&page);
+            cleaned.comments = comment_section(page);
         }
         if self.wants_metadata() {
             let mut meta = Metadata::default();
-            meta.add_bylines(&byline_lines(&page));
+            meta.add_bylines(&byline_lines(page));
             cleaned.metadata = Some(Box::new(meta));
         }
-        cleaned
+    }
+}
+
+/// Pass 2: embedded posts. In HTML the post is its own element, and pages
+/// keep its text as part of the story; the walk back over lines is for
+/// text dumps.
+fn embeds_pass(page: &mut Page<'_, '_>, is_html: bool) {
+    if !is_html {
+        embeds::remove_embedded_posts(page);
+    }
+}
+
+/// Pass 4, once the article is found (`start..end`): section rules, teaser
+/// cards and lists of them (HTML), segments unrelated to the article,
+/// repeated titles, bylines; in a text dump dated cards and what follows
+/// a comment prompt.
+fn sections_pass(page: &mut Page<'_, '_>, (start, end): (usize, usize), is_html: bool) {
+    apply_section_rules(page, start, end);
+    teasers::remove_cards(page, start);
+    if is_html {
+        teasers::remove_card_lists(page);
+    }
+    teasers::remove_unrelated(page, start, end);
+    teasers::remove_repeated_titles(page);
+    region::remove_bylines(page);
+    if !is_html {
+        teasers::remove_dated_cards(page, start);
+        cut_at_comments(page, start);
     }
 }
 
