@@ -7,23 +7,31 @@ use super::{starts_with_bullet, trim};
 /// The thresholds that tell a text dump wrapped at a fixed width (as lynx,
 /// w3m or html2text write them) and join its paragraphs again (the reader's
 /// `wrap_width` says how a width is found). `Default` gives them as tuned.
+/// A field's `Sweep:` line reads as those of the cleaner's `Tuning`: the
+/// F1 of zyte-html/zyte-text/web-html/web-text with that field alone moved
+/// (as tuned: 0.971/0.932/0.940/0.884).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Wrapping {
     /// The widest a wrapped dump may be.
+    /// Sweep: 120 and 180 flat (every set as tuned).
     pub max_width: usize,
     /// The narrowest a wrapped dump may be.
+    /// Sweep: 30: 0.971/0.926/0.940/0.881; 50: 0.971/0.929/0.940/0.886.
     pub min_width: usize,
     /// Fewest line breaks a width must explain.
+    /// Sweep: 3: 0.971/0.932/0.940/0.883; 7: as tuned.
     pub min_breaks: i32,
     /// Least share, in percent, of the breaks after lines longer than half
     /// the width that the width must explain: in a wrapped dump nearly
     /// every such break is a wrap, while lines that merely happen to fit
     /// are rarely that regular.
+    /// Sweep: 50: 0.971/0.929/0.940/0.883; 70: 0.971/0.931/0.940/0.884.
     pub long_break_percent: i32,
     /// Columns of slack for wrappers that count differently: a line
     /// continues the one above it when that one had no room (give or take
     /// this many columns) for its first word.
+    /// Sweep: 1 and 3 flat (every set as tuned).
     pub slack: usize,
 }
 
