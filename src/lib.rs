@@ -44,7 +44,9 @@
 #![deny(missing_docs)]
 
 // What most users need, at the root: `boilerstrip::Cleaner` and the rest.
-pub use clean::{Cleaned, Cleaner, Config, Explained, Favor, OutputFormat, Removal, RemovedBy};
+pub use clean::{
+    Cleaned, Cleaner, Config, Explained, Favor, OutputFormat, Removal, RemovedBy, Tuning,
+};
 pub use rules::{Category, RuleBook, RulesError};
 pub use site::Site;
 

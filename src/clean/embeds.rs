@@ -6,13 +6,10 @@
 //! post while they fit in a post's length (280 characters, links counted as 23,
 //! with room for the "…" cut) and do not read as the article quoting someone.
 
-use super::{By, Mark, Page};
+use super::{By, Mark, Page, Tuning};
 use crate::rules::Category;
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Longest text an embedded post shows, in characters.
-const POST_BUDGET: usize = 320;
 
 static ATTRIBUTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[—–-]\s*.+\(@\w+\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}$").unwrap());
@@ -27,18 +24,21 @@ static REPORTED_SPEECH: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) const NAME: &str = "embedded-post";
 
 /// Whether a block is an embedded post's attribution line.
-pub(crate) fn is_attribution(b: &crate::document::Block<'_>) -> bool {
+pub(crate) fn is_attribution(b: &crate::document::Block<'_>, tuning: &Tuning) -> bool {
     let t = b.visible.as_ref();
-    b.features.words <= 30 && t.starts_with(['—', '–', '-']) && ATTRIBUTION.is_match(t)
+    b.features.words <= tuning.attribution_max_words
+        && t.starts_with(['—', '–', '-'])
+        && ATTRIBUTION.is_match(t)
 }
 
 pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
     for i in 0..page.blocks.len() {
-        if !is_attribution(&page.blocks[i]) {
+        if !is_attribution(&page.blocks[i], page.tuning) {
             continue;
         }
         page.remove(i, Category::Share, By::Detector(NAME, 1.0));
-        let mut budget = POST_BUDGET;
+        let post_budget = page.tuning.post_budget;
+        let mut budget = post_budget;
         for j in (0..i).rev() {
             let text = page.blocks[j].visible.as_ref();
             let len = post_length(text);
@@ -49,7 +49,7 @@ pub(crate) fn remove_embedded_posts(page: &mut Page<'_, '_>) {
                 break;
             }
             budget -= len;
-            let score = 1.0 - budget as f32 / POST_BUDGET as f32;
+            let score = 1.0 - budget as f32 / post_budget as f32;
             page.remove(j, Category::Share, By::Detector(NAME, score));
             // A post is one paragraph: a blank line above its first line
             // ends it (above it is the article's lead-in, "See tweets:").

@@ -21,6 +21,9 @@
 mod embeds;
 mod region;
 mod teasers;
+mod tuning;
+
+pub use tuning::Tuning;
 
 use crate::document::html::{self, Rendered};
 use crate::document::metadata::Metadata;
@@ -60,6 +63,8 @@ pub struct Config {
     pub metadata: bool,
     /// Which way the content detector leans where it is unsure.
     pub favor: Favor,
+    /// The detectors' thresholds (as tuned by default).
+    pub tuning: Tuning,
 }
 
 /// Which way the content detector leans (`--favor`). Its two shifts are
@@ -94,17 +99,24 @@ impl Favor {
     /// sentence, costs the article region (`region::value`). Heavier, the
     /// region breaks at a label or menu line between paragraphs and keeps
     /// less around the body; lighter, it runs on over them. For text
-    /// dumps: [`PRECISION_SCALE`] and [`RECALL_SCALE`]. For HTML pages
+    /// dumps: [`Tuning::precision_scale`] and [`Tuning::recall_scale`]
+    /// (here as tuned: [`Favor::penalty_scale_in`] takes a [`Tuning`]).
+    /// For HTML pages
     /// heavier penalties cost precision too (zyte at 2.0, when chosen: P
     /// 0.961 → 0.958, R 0.978 → 0.973; the element bounds the article
     /// there), so
     /// precision leaves them and recall lightens them.
     pub fn penalty_scale(self, html: bool) -> f32 {
+        self.penalty_scale_in(html, &Tuning::DEFAULT)
+    }
+
+    /// [`Favor::penalty_scale`] with the scales of `tuning`.
+    pub fn penalty_scale_in(self, html: bool, tuning: &Tuning) -> f32 {
         match (self, html) {
-            (Favor::Balanced, false) => TEXT_SCALE,
+            (Favor::Balanced, false) => tuning.text_scale,
             (Favor::Balanced, true) | (Favor::Precision, true) => 1.0,
-            (Favor::Precision, false) => PRECISION_SCALE,
-            (Favor::Recall, _) => RECALL_SCALE,
+            (Favor::Precision, false) => tuning.precision_scale,
+            (Favor::Recall, _) => tuning.recall_scale,
         }
     }
 
@@ -118,20 +130,6 @@ impl Favor {
         }
     }
 }
-
-/// [`Favor::penalty_scale`] of text dumps as tuned: their chrome lines
-/// cost less than an HTML page's, whose element and links tell more
-/// (web-mixed dumps: 1.0 F1 0.872, 0.8 0.878, 0.75 0.878, 0.7 0.880, 0.6
-/// 0.879; textdumps-zyte 0.918, 0.914, 0.918, 0.916, 0.913).
-pub const TEXT_SCALE: f32 = 0.7;
-/// [`Favor::penalty_scale`] of text dumps for `--favor precision`:
-/// textdumps-zyte P 0.894 → 0.906 (R 0.941 → 0.885) at 2.0; when chosen,
-/// 3.0 gained 0.006 more precision for 0.034 of recall.
-pub const PRECISION_SCALE: f32 = 2.0;
-/// [`Favor::penalty_scale`] for `--favor recall`: textdumps-zyte R 0.941 →
-/// 0.948 (P 0.894 → 0.873) at 0.5; when chosen, 0.25 gained 0.004 more
-/// recall for 0.014 of precision.
-pub const RECALL_SCALE: f32 = 0.5;
 
 /// What a cleaned page is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -218,6 +216,11 @@ impl Config {
         self.favor = favor;
         self
     }
+    /// The detectors' thresholds.
+    pub fn tuning(mut self, tuning: Tuning) -> Config {
+        self.tuning = tuning;
+        self
+    }
 }
 
 impl Default for Config {
@@ -233,6 +236,7 @@ impl Default for Config {
             comments: false,
             metadata: false,
             favor: Favor::Balanced,
+            tuning: Tuning::DEFAULT,
         }
     }
 }
@@ -297,8 +301,8 @@ fn blocks_of(doc: &Document<'_>) -> Vec<(usize, String)> {
 pub enum Fallback {
     /// No block reads as body text: the page was cleaned by its rules alone.
     NoRegion,
-    /// The detectors would have left fewer than 10 words (the cleaner's
-    /// `EMPTIED_WORDS`) of a page whose region holds body
+    /// The detectors would have left fewer than 10 words
+    /// ([`Tuning::emptied_words`]) of a page whose region holds body
     /// text: the region's paragraphs that no rule removed were kept.
     Emptied,
     /// The page's visible text came to fewer than 10 words, and its `<noscript>` elements held more: the page was
@@ -458,6 +462,8 @@ pub(crate) struct Page<'d, 'a> {
     pub rules: &'d RuleSet,
     /// Which way the content detector leans.
     pub favor: Favor,
+    /// The detectors' thresholds.
+    pub tuning: &'d Tuning,
     /// Each block's value as text alone (`region::text_values`), filled
     /// once the rules have run.
     pub text_values: Vec<f32>,
@@ -531,7 +537,7 @@ impl Cleaner {
     /// with metadata asked for, a date in the URL's path is the date of last
     /// resort (`date_source` `url`).
     pub fn clean_text_at(&self, src: &str, site: Option<&Site>, page_url: Option<&str>) -> Cleaned {
-        let doc = Document::from_text(src);
+        let doc = Document::from_text_with(src, &self.config.tuning.wrap);
         let mut cleaned = self.clean_document(&doc, site);
         if let Some(m) = cleaned.metadata.as_mut() {
             m.add_url_date(page_url);
@@ -577,6 +583,7 @@ impl Cleaner {
                 links: self.config.links,
                 images: self.config.images,
             }),
+            container_depth: self.config.tuning.container_depth,
         };
         let mut rendered = html::render_parsed_with(&doc, &|e| rules.select(e), options);
         if let Some(rich) = rendered.rich.as_mut() {
@@ -630,7 +637,7 @@ impl Cleaner {
     /// of, each with its line, for showing what was kept and why
     /// (`boilerstrip explain`).
     pub fn explain_text(&self, src: &str, site: Option<&Site>) -> Explained {
-        let doc = Document::from_text(src);
+        let doc = Document::from_text_with(src, &self.config.tuning.wrap);
         let cleaned = self.clean_document(&doc, site);
         Explained {
             blocks: blocks_of(&doc),
@@ -664,7 +671,7 @@ impl Cleaner {
         let mut cleaned = self.clean_rendered(&doc, &page);
         let mut blocks = explain.then(|| blocks_of(&doc));
         drop(doc);
-        if words(&cleaned.text) < region::EMPTIED_WORDS
+        if words(&cleaned.text) < self.config.tuning.emptied_words
             && let Some(unwrapped) = noscript_shown(bytes)
         {
             let (page2, meta2) = self.render_page(&unwrapped, site, page_url, content_type);
@@ -825,7 +832,8 @@ impl Cleaner {
     }
 
     /// Cleans a document with one rule set; `selected` says the blocks'
-    /// selector rules are indices in `rules`.
+    /// selector rules are indices in `rules`. It reads as its passes,
+    /// numbered in order, each deciding some blocks and recording why.
     fn clean_with(
         &self,
         doc: &Document<'_>,
@@ -833,61 +841,63 @@ impl Cleaner {
         site: Option<&Site>,
         selected: bool,
     ) -> Cleaned {
-        let blocks = &doc.blocks[..];
-        let mut page = Page {
-            blocks,
-            marks: vec![Mark::Open; blocks.len()],
-            matched: Vec::with_capacity(blocks.len()),
-            rules: rules.as_ref(),
-            favor: self.config.favor,
-            text_values: Vec::new(),
-        };
-        let is_html = blocks.first().is_some_and(|b| b.html.is_some());
+        let mut page = self.page(doc, rules);
+        let is_html = page.blocks.first().is_some_and(|b| b.html.is_some());
         // 1. rules: selector rules first (HTML), then phrases and patterns
-        apply_rules(&mut page, doc.source, selected);
-        if !is_html && let Some(repeated) = &self.repeated {
-            remove_repeated(&mut page, repeated);
-        }
-        page.text_values = region::text_values(&page);
-        // 2. embedded posts. In HTML the post is its own element, and pages
-        // keep its text as part of the story; the walk back over lines is
-        // for text dumps.
-        if !is_html {
-            embeds::remove_embedded_posts(&mut page);
-        }
+        self.rules_pass(&mut page, doc.source, selected, is_html);
+        // 2. embedded posts (text dumps)
+        embeds_pass(&mut page, is_html);
         // 3. main content: where the page marks it, else where the text is;
         // in HTML bounded by the article's element
         let article = region::find_article(&mut page, is_html, self.config.keep_title);
-        let (start, end) = article.range;
         let after_region = page.marks.clone();
-        // 4. sections, teasers, repeated titles
-        apply_section_rules(&mut page, start, end);
-        teasers::remove_cards(&mut page, start);
-        if is_html {
-            teasers::remove_card_lists(&mut page);
-        }
-        teasers::remove_unrelated(&mut page, start, end);
-        teasers::remove_repeated_titles(&mut page);
-        region::remove_bylines(&mut page);
-        if !is_html {
-            teasers::remove_dated_cards(&mut page, start);
-            cut_at_comments(&mut page, start);
-        }
+        // 4. sections, teasers, repeated titles, bylines, comments
+        sections_pass(&mut page, article.range, is_html);
         // 5. an article cut to nothing falls back to the region's paragraphs
-        let fallback = match article.fallback {
-            Some(f) => Some(f),
-            None => region::fall_back_if_empty(&mut page, &after_region, article.range),
-        };
+        let fallback = article
+            .fallback
+            .or_else(|| region::fall_back_if_empty(&mut page, &after_region, article.range));
         // 6. tables left out on request
         if self.config.no_tables {
             remove_tables(&mut page);
         }
         let mut cleaned = finish(&page, rules.clone(), fallback, &self.config);
         cleaned.site = site.cloned();
+        self.add_outputs(&mut cleaned, &page, doc);
+        cleaned
+    }
+
+    /// The working state of a page no pass has looked at yet.
+    fn page<'d, 'a>(&'d self, doc: &'d Document<'a>, rules: &'d RuleSet) -> Page<'d, 'a> {
+        let blocks = &doc.blocks[..];
+        Page {
+            blocks,
+            marks: vec![Mark::Open; blocks.len()],
+            matched: Vec::with_capacity(blocks.len()),
+            rules,
+            favor: self.config.favor,
+            tuning: &self.config.tuning,
+            text_values: Vec::new(),
+        }
+    }
+
+    /// Pass 1: the rules (and in a text dump the lines the batch repeats);
+    /// then each block's value as text, which the later passes read.
+    fn rules_pass(&self, page: &mut Page<'_, '_>, source: &str, selected: bool, is_html: bool) {
+        apply_rules(page, source, selected);
+        if !is_html && let Some(repeated) = &self.repeated {
+            remove_repeated(page, repeated);
+        }
+        page.text_values = region::text_values(page);
+    }
+
+    /// What the cleaned page carries besides its text, as asked: the
+    /// formatted body, the comment section, the byline lines for metadata.
+    fn add_outputs(&self, cleaned: &mut Cleaned, page: &Page<'_, '_>, doc: &Document<'_>) {
         if self.config.output.is_rich() {
             let kept: Vec<bool> = page.marks.iter().map(|m| !m.is_removed()).collect();
             let body = crate::format::Body {
-                blocks,
+                blocks: page.blocks,
                 kept: &kept,
                 rich: doc.rich,
                 plain: self.config.plain,
@@ -898,14 +908,41 @@ impl Cleaner {
             });
         }
         if self.config.comments {
-            cleaned.comments = comment_section(&page);
+            cleaned.comments = comment_section(page);
         }
         if self.wants_metadata() {
             let mut meta = Metadata::default();
-            meta.add_bylines(&byline_lines(&page));
+            meta.add_bylines(&byline_lines(page));
             cleaned.metadata = Some(Box::new(meta));
         }
-        cleaned
+    }
+}
+
+/// Pass 2: embedded posts. In HTML the post is its own element, and pages
+/// keep its text as part of the story; the walk back over lines is for
+/// text dumps.
+fn embeds_pass(page: &mut Page<'_, '_>, is_html: bool) {
+    if !is_html {
+        embeds::remove_embedded_posts(page);
+    }
+}
+
+/// Pass 4, once the article is found (`start..end`): section rules, teaser
+/// cards and lists of them (HTML), segments unrelated to the article,
+/// repeated titles, bylines; in a text dump dated cards and what follows
+/// a comment prompt.
+fn sections_pass(page: &mut Page<'_, '_>, (start, end): (usize, usize), is_html: bool) {
+    apply_section_rules(page, start, end);
+    teasers::remove_cards(page, start);
+    if is_html {
+        teasers::remove_card_lists(page);
+    }
+    teasers::remove_unrelated(page, start, end);
+    teasers::remove_repeated_titles(page);
+    region::remove_bylines(page);
+    if !is_html {
+        teasers::remove_dated_cards(page, start);
+        cut_at_comments(page, start);
     }
 }
 
@@ -995,25 +1032,23 @@ fn byline_lines<'p>(page: &'p Page<'_, '_>) -> Vec<&'p str> {
     let removed = |i: usize| page.marks[i].is_removed();
     let first = (0..n).find(|&i| !removed(i)).unwrap_or(n);
     let para = (first..n)
-        .find(|&i| !removed(i) && is_paragraph(&page.blocks[i]))
+        .find(|&i| !removed(i) && page.tuning.is_paragraph(&page.blocks[i]))
         .unwrap_or(n);
-    let window = first.saturating_sub(BYLINE_LOOKBACK)..para.min(first + 2 * BYLINE_LOOKBACK);
+    let lookback = page.tuning.byline_lookback;
+    let window = first.saturating_sub(lookback)..para.min(first + 2 * lookback);
     let mut lines: Vec<&str> = (0..n)
         .filter(|&i| matches!(page.marks[i], Mark::Removed(Category::Byline, _)))
         .map(|i| page.blocks[i].visible.as_ref())
         .collect();
     for i in window {
         if matches!(page.marks[i], Mark::Removed(Category::Outside, _))
-            && page.blocks[i].features.words <= 15
+            && page.blocks[i].features.words <= page.tuning.byline_line_max_words
         {
             lines.push(page.blocks[i].visible.as_ref());
         }
     }
     lines
 }
-
-/// Blocks above the article's first kept block looked at for its byline.
-const BYLINE_LOOKBACK: usize = 6;
 
 /// Matches every block against the rule set once and marks what the rules
 /// decide: selector rules first (HTML), then phrases and patterns; a keep
@@ -1099,18 +1134,7 @@ fn noscript_shown(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A block that reads as body text: a sentence of some length.
-pub(crate) fn is_paragraph(b: &Block<'_>) -> bool {
-    let f = &b.features;
-    f.words >= 12 && f.ends_sentence && !f.has_url
-}
-
-/// Words of body text a dump's article must have before a comment prompt
-/// ends it (the figure of issue 18; textdumps-zyte +0.001, web-mixed dumps
-/// FP -6 for TP -2).
-const COMMENTS_CUT_WORDS: u32 = 80;
-
-/// In a text dump, once the article has [`COMMENTS_CUT_WORDS`] of body
+/// In a text dump, once the article has [`Tuning::comments_cut_words`] of body
 /// text, the first comment prompt ends it: what follows that the other
 /// detectors left is the comment section (in HTML the comment section is
 /// an element of its own, which rules take whole).
@@ -1118,10 +1142,10 @@ fn cut_at_comments(page: &mut Page<'_, '_>, start: usize) {
     let mut seen = 0u32;
     for i in start..page.blocks.len() {
         let b = &page.blocks[i];
-        if !page.marks[i].is_removed() && is_paragraph(b) {
+        if !page.marks[i].is_removed() && page.tuning.is_paragraph(b) {
             seen += b.features.words;
         }
-        if seen >= COMMENTS_CUT_WORDS
+        if seen >= page.tuning.comments_cut_words
             && let Mark::Removed(Category::Comments, By::Rule(rule)) = page.marks[i]
         {
             for j in i + 1..page.blocks.len() {
@@ -1141,7 +1165,7 @@ fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
     let mut i = 0;
     while i < n {
         let b = &page.blocks[i];
-        if i >= start && i < end && !page.marks[i].is_removed() && is_paragraph(b) {
+        if i >= start && i < end && !page.marks[i].is_removed() && page.tuning.is_paragraph(b) {
             seen_paragraph = true;
         }
         let Some(RuleMatch {
@@ -1156,7 +1180,7 @@ fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
         match action {
             Action::DropSection => {
                 let mut j = i + 1;
-                while j < n && !starts_body(page.blocks, j) {
+                while j < n && !starts_body(page.blocks, j, page.tuning) {
                     page.reclassify(j, category, By::Rule(rule));
                     j += 1;
                 }
@@ -1174,10 +1198,10 @@ fn apply_section_rules(page: &mut Page<'_, '_>, start: usize, end: usize) {
 }
 
 /// True when block `j` is body text, or a heading whose next block is.
-fn starts_body(blocks: &[Block<'_>], j: usize) -> bool {
-    is_paragraph(&blocks[j])
-        || (blocks[j].features.is_heading_like()
-            && blocks.get(j + 1).is_some_and(|b| is_paragraph(b)))
+fn starts_body(blocks: &[Block<'_>], j: usize, t: &Tuning) -> bool {
+    t.is_paragraph(&blocks[j])
+        || (t.is_heading_like(&blocks[j].features)
+            && blocks.get(j + 1).is_some_and(|b| t.is_paragraph(b)))
 }
 
 fn finish(

@@ -7,32 +7,18 @@
 //! a sub-heading or a caption between paragraphs stays inside, while menus,
 //! teaser lists and footers around the article fall outside.
 
-use super::{By, ElementText, Fallback, Mark, Page, is_paragraph};
+use super::{By, ElementText, Fallback, Mark, Page, Tuning};
 use crate::rules::Category;
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Weight of a short (under four words) non-sentence block.
-const SHORT_PENALTY: f32 = 8.0;
-/// Weight of a longer non-sentence block (a teaser headline, a menu line).
-const LINE_PENALTY: f32 = 12.0;
-/// Above this share of link text an HTML block is not body text.
-const LINK_DENSITY_MAX: f32 = 0.7;
-/// In a text dump, a sentence of this many words (and under eight) counts
-/// neither for nor against the article: a dump's short sentences are the
-/// article's as often as not (textdumps-zyte +0.001, web-mixed dumps +6
-/// snippets; in HTML, where links and elements tell more, it cost 0.002).
-const SHORT_SENTENCE_WORDS: u32 = 4;
-/// Weight of a block that a rule removed.
-const RULE_PENALTY: f32 = 12.0;
 
 /// The value of block `i` for the article: positive for body text.
 pub(crate) fn value(page: &Page<'_, '_>, i: usize) -> f32 {
     let f = &page.blocks[i].features;
     match page.marks[i] {
-        Mark::Protected => (f.words as f32).max(10.0),
+        Mark::Protected => (f.words as f32).max(page.tuning.protected_value),
         Mark::Removed(Category::Outside, _) | Mark::Open => page.text_values[i],
-        Mark::Removed(..) => -RULE_PENALTY,
+        Mark::Removed(..) => -page.tuning.rule_penalty,
     }
 }
 
@@ -45,6 +31,7 @@ pub(crate) fn text_values(page: &Page<'_, '_>) -> Vec<f32> {
 }
 
 fn text_value(page: &Page<'_, '_>, i: usize) -> f32 {
+    let t = page.tuning;
     let f = &page.blocks[i].features;
     let words = f.words as f32;
     let text = page.blocks[i].html.is_none();
@@ -53,50 +40,53 @@ fn text_value(page: &Page<'_, '_>, i: usize) -> f32 {
         .html
         .map_or(0.0, |h| h.link_chars as f32 / f.chars.max(1) as f32);
     // `--favor` shifts what chrome lines cost (`Favor::penalty_scale`).
-    let scale = page.favor.penalty_scale(page.blocks[i].html.is_some());
-    if links > LINK_DENSITY_MAX {
-        return if f.words < 4 {
-            -SHORT_PENALTY * scale
+    let scale = page
+        .favor
+        .penalty_scale_in(page.blocks[i].html.is_some(), t);
+    if links > t.link_density_max {
+        return if f.words < t.short_words {
+            -t.short_penalty * scale
         } else {
-            -LINE_PENALTY * scale
+            -t.line_penalty * scale
         };
     }
-    if f.words >= 8 && f.ends_sentence && !f.bullet {
+    if f.words >= t.sentence_words && f.ends_sentence && !f.bullet {
         words
-    } else if text && looks_like_code(page.blocks[i].visible.as_ref()) {
+    } else if text && looks_like_code(page.blocks[i].visible.as_ref(), t) {
         // A dump's line of program code (a tech article's listing): neither
         // for nor against (web-mixed dumps +7 snippets, 4 boilerplate).
         0.0
-    } else if text && f.words >= SHORT_SENTENCE_WORDS && f.ends_sentence && !f.bullet {
+    } else if text && f.words >= t.short_sentence_words && f.ends_sentence && !f.bullet {
         // A dump's short sentence: neither for nor against.
         0.0
-    } else if text && f.words >= 8 && f.ends_sentence && f.bullet {
+    } else if text && f.words >= t.sentence_words && f.ends_sentence && f.bullet {
         // A sentence as a list item: body text a quarter of the time.
-        0.5 * words
-    } else if f.words >= 25 {
+        t.bullet_sentence_weight * words
+    } else if f.words >= t.long_line_words {
         // Long but unfinished: body text cut short, or a long caption; or a
         // list flattened into one line (an archive's month menu, a tag
         // cloud: "Mai 2019 (3) April 2019 (1) …"), which is not prose.
-        if bracket_dense(page.blocks[i].visible.as_ref()) {
+        if bracket_dense(page.blocks[i].visible.as_ref(), t) {
             0.0
         } else {
-            0.5 * words
+            t.long_line_weight * words
         }
-    } else if f.words < 4 {
-        -SHORT_PENALTY * scale
+    } else if f.words < t.short_words {
+        -t.short_penalty * scale
     } else {
-        -LINE_PENALTY * scale
+        -t.line_penalty * scale
     }
 }
 
 /// Whether brackets, operators and semicolons make at least a 25th of the
-/// text: code, or a list of counts flattened into a line.
-fn bracket_dense(t: &str) -> bool {
-    if t.len() > DENSE_LINE_MAX_BYTES {
+/// text ([`Tuning::bracket_bytes_per_symbol`](super::Tuning::bracket_bytes_per_symbol)):
+/// code, or a list of counts flattened into a line.
+fn bracket_dense(t: &str, tuning: &Tuning) -> bool {
+    if t.len() > tuning.dense_line_max_bytes {
         return false;
     }
     let symbols = t.bytes().filter(|&b| CODE_SYMBOL[b as usize]).count();
-    symbols >= 2 && symbols * 25 >= t.len()
+    symbols >= tuning.bracket_min_symbols && symbols * tuning.bracket_bytes_per_symbol >= t.len()
 }
 
 /// The bytes [`bracket_dense`] counts: `(){}[]=;<>`.
@@ -110,18 +100,11 @@ static CODE_SYMBOL: [bool; 256] = {
     t
 };
 
-/// Longest line (in bytes) looked through for brackets (a flattened menu
-/// runs to a few kilobytes; a page of one huge line is not read again
-/// for every look at its value).
-const DENSE_LINE_MAX_BYTES: usize = 20_000;
-/// Longest line (in bytes) taken for a line of code.
-const CODE_LINE_MAX_BYTES: usize = 200;
-
 /// A line of program code: brackets, operators and semicolons where prose
 /// has words, or a line that opens with a keyword of the common languages.
-fn looks_like_code(t: &str) -> bool {
+fn looks_like_code(t: &str, tuning: &Tuning) -> bool {
     // A line of code is short; a long line is never looked through.
-    if t.len() > CODE_LINE_MAX_BYTES {
+    if t.len() > tuning.code_line_max_bytes {
         return false;
     }
 
@@ -153,7 +136,7 @@ fn looks_like_code(t: &str) -> bool {
         ]
         .iter()
         .any(|k| t.starts_with(k));
-    bracket_dense(t) || opens || t.ends_with(['{', ';', '}'])
+    bracket_dense(t, tuning) || opens || t.ends_with(['{', ';', '}'])
 }
 
 /// The article's blocks as a half-open range, or `None` when no block reads
@@ -184,8 +167,8 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
             page.blocks[e - 1].visible.trim_end().ends_with(':') && page.marks[e - 1] == Mark::Open;
         while e < page.blocks.len()
             && page.marks[e] == Mark::Open
-            && is_list_item(&page.blocks[e])
-            && (colon || is_prose_item(&page.blocks[e]))
+            && is_list_item(&page.blocks[e], page.tuning)
+            && (colon || is_prose_item(&page.blocks[e], page.tuning))
         {
             e += 1;
         }
@@ -195,7 +178,7 @@ pub(crate) fn find(page: &Page<'_, '_>) -> Option<(usize, usize)> {
     if let Some((s, e)) = best_range
         && e + 1 == page.blocks.len()
         && page.marks[e] == Mark::Open
-        && page.blocks[e].features.words >= 12
+        && page.blocks[e].features.words >= page.tuning.unfinished_end_words
         && !page.blocks[e].features.bullet
         && !page.blocks[e].features.has_url
     {
@@ -342,9 +325,6 @@ fn bound_by_container(page: &mut Page<'_, '_>, start: usize, end: usize, id: u32
     }
 }
 
-/// Fewest items of a list above the article that joins it.
-const LIST_ABOVE_MIN_ITEMS: usize = 2;
-
 /// Above the article's first block, in the element around the article's
 /// own, a list or table with the headings over it (a recipe's ingredients
 /// beside its method) belongs to it.
@@ -385,10 +365,12 @@ fn keep_lists_above(page: &mut Page<'_, '_>, first: usize, p: u32) {
         .iter()
         .filter(|&&i| {
             let f = page.blocks[i].features;
-            f.words >= 8 && f.ends_sentence
+            f.words >= page.tuning.sentence_words && f.ends_sentence
         })
         .count();
-    if items.len() >= LIST_ABOVE_MIN_ITEMS && sentences * 2 < items.len() {
+    let t = page.tuning;
+    let summary = sentences as f64 >= f64::from(t.list_above_sentence_share) * items.len() as f64;
+    if items.len() >= t.list_above_min_items && !summary {
         for i in run {
             page.marks[i] = Mark::Open;
         }
@@ -421,25 +403,12 @@ fn best_run(values: &[f32], lo: usize, hi: usize) -> Option<(usize, usize, f32)>
     range
 }
 
-/// Runs of body text elsewhere on the page that weigh at least this share
-/// of the article's and share its words join it (web-mixed HTML +3
-/// snippets, text dumps +12; zyte unchanged; 0.05 took teasers in on zyte).
-const RELATED_RUN_MASS: f32 = 0.1;
-/// Share of a run's distinct words found in the article that makes it the
-/// article's (0.3 took comments in on zyte, 0.5 lost half the gain).
-const RELATED_RUN_SHARE: f32 = 0.4;
-/// Most blocks between the article and a run that joins it: the rest of an
-/// article split by a box or a list lies close; beyond, related text is
-/// another story's (with no limit zyte lost 0.0014 in HTML, 0.0024 in text).
-const RELATED_RUN_GAP: usize = 15;
-/// Runs looked at on either side of the article.
-const RELATED_RUN_TRIES: usize = 4;
-
 /// An article cut in parts (by a gallery, a list of short lines, a box of
 /// links) is joined again: the densest runs of body text above and below
 /// it, nearest first, join the article when they weigh enough, lie close
 /// and share its words. The blocks between them stay as they were.
 fn join_related_runs(page: &mut Page<'_, '_>) {
+    let t = page.tuning;
     let n = page.blocks.len();
     let values: Vec<f32> = (0..n).map(|i| value(page, i)).collect();
     let kept: Vec<usize> = (0..n)
@@ -453,12 +422,12 @@ fn join_related_runs(page: &mut Page<'_, '_>) {
     let mut vocab: Option<Vec<u64>> = None;
     for above in [true, false] {
         let (mut lo, mut hi) = if above { (0, first) } else { (last + 1, n) };
-        for _ in 0..RELATED_RUN_TRIES {
+        for _ in 0..t.related_run_tries {
             let Some((s, e, sum)) = best_run(&values, lo, hi) else {
                 break;
             };
             let gap = if above { first - e } else { s - (last + 1) };
-            if sum < RELATED_RUN_MASS * mass || gap > RELATED_RUN_GAP {
+            if sum < t.related_run_mass * mass || gap > t.related_run_gap {
                 break;
             }
             let body: Vec<usize> = (s..e)
@@ -474,8 +443,8 @@ fn join_related_runs(page: &mut Page<'_, '_>) {
                         .is_ok()
                 })
                 .count();
-            if own.len() >= RELATED_RUN_MIN_WORDS
-                && shared as f32 >= RELATED_RUN_SHARE * own.len() as f32
+            if own.len() >= t.related_run_min_words
+                && shared as f32 >= t.related_run_share * own.len() as f32
             {
                 for i in body {
                     page.marks[i] = Mark::Open;
@@ -490,23 +459,11 @@ fn join_related_runs(page: &mut Page<'_, '_>) {
     }
 }
 
-/// Fewest distinct words a run must have to be judged.
-const RELATED_RUN_MIN_WORDS: usize = 5;
-
-/// An HTML article with fewer words than this is thin: a recipe, a data
-/// sheet or a product page whose text is lists and short lines, where the
-/// densest run is one sentence (web-mixed +5 snippets, 1 boilerplate; zyte
-/// unchanged; 80 and 100 took deks in on zyte, -0.0015).
-const THIN_ARTICLE_WORDS: u32 = 60;
-/// Most link text and rule-removed text, as a share of its plain text, an
-/// element may hold to be the thin article's (0.15 found too few, 0.5 took
-/// in boxes of links).
-const THIN_LINKED_SHARE: f32 = 0.3;
-
 /// A thin article widens to the largest element around it whose text is
 /// mostly plain (not links, not chrome a rule named) and more than twice
 /// the article: the recipe card around its one sentence of introduction.
 fn widen_thin_article(page: &mut Page<'_, '_>) {
+    let t = page.tuning;
     let n = page.blocks.len();
     let kept: Vec<usize> = (0..n)
         .filter(|&i| matches!(page.marks[i], Mark::Open | Mark::Protected))
@@ -515,7 +472,7 @@ fn widen_thin_article(page: &mut Page<'_, '_>) {
     let Some(h) = kept.first().and_then(|&i| page.blocks[i].html) else {
         return;
     };
-    if words >= THIN_ARTICLE_WORDS {
+    if words >= t.thin_article_words {
         return;
     }
     let mut best: Option<(u32, u32)> = None;
@@ -530,11 +487,12 @@ fn widen_thin_article(page: &mut Page<'_, '_>) {
                 plain += w;
             }
         }
-        if other as f32 <= THIN_LINKED_SHARE * plain as f32 && best.is_none_or(|(_, p)| plain > p) {
+        if other as f32 <= t.thin_linked_share * plain as f32 && best.is_none_or(|(_, p)| plain > p)
+        {
             best = Some((id, plain));
         }
     }
-    let Some((id, _)) = best.filter(|&(_, plain)| plain > 2 * words) else {
+    let Some((id, _)) = best.filter(|&(_, plain)| plain > t.thin_widen_factor * words) else {
         return;
     };
     for i in 0..n {
@@ -549,15 +507,6 @@ fn outside(page: &Page<'_, '_>, i: usize) -> bool {
     matches!(page.marks[i], Mark::Removed(Category::Outside, _))
 }
 
-/// Blocks looked at above the article's first paragraph for its headline.
-const LEAD_WINDOW: usize = 12;
-/// Fewest words of a lead (standfirst) paragraph.
-const LEAD_MIN_WORDS: u32 = 8;
-/// Fewest words of a lead that does not end like a sentence (German
-/// standfirsts often go without the full stop). web-mixed: +3 snippets, no
-/// boilerplate; zyte F1 +0.0002.
-const LEAD_UNFINISHED_WORDS: u32 = 12;
-
 /// The lead of an HTML article: the standfirst or intro printed between the
 /// headline (`<h1>`) and the first paragraph, outside the element of the
 /// body (`…__intro`, `.lead`, a `description` beside `articleBody`). Kept
@@ -565,12 +514,13 @@ const LEAD_UNFINISHED_WORDS: u32 = 12;
 /// line, not mostly links, and lies in the element that holds both the
 /// headline and the body.
 fn keep_lead(page: &mut Page<'_, '_>) {
+    let t = page.tuning;
     let n = page.blocks.len();
     let Some(first) = (0..n).find(|&i| matches!(page.marks[i], Mark::Open | Mark::Protected))
     else {
         return;
     };
-    let Some(h1) = (first.saturating_sub(LEAD_WINDOW)..first)
+    let Some(h1) = (first.saturating_sub(t.lead_window)..first)
         .rev()
         .find(|&i| page.blocks[i].html.is_some_and(|h| h.heading == 1))
     else {
@@ -592,34 +542,17 @@ fn keep_lead(page: &mut Page<'_, '_>) {
         let f = b.features;
         let lead = outside(page, i)
             && in_container(page, i, article)
-            && f.words >= LEAD_MIN_WORDS
-            && (f.ends_sentence || f.words >= LEAD_UNFINISHED_WORDS)
+            && f.words >= t.lead_min_words
+            && (f.ends_sentence || f.words >= t.lead_unfinished_words)
             && !f.bullet
             && !link_dense(page, i)
             && b.html.is_some_and(|h| h.heading == 0)
-            && !(f.words <= 20 && BYLINE.is_match(b.visible.as_ref()));
+            && !(f.words <= t.lead_byline_max_words && BYLINE.is_match(b.visible.as_ref()));
         if lead {
             page.marks[i] = Mark::Open;
         }
     }
 }
-
-/// Fewest quantity lines (`200 g Zucker`, `* 1 tablespoon ground
-/// cinnamon`) of a list kept beside the article.
-const QUANTITY_LIST_MIN: usize = 4;
-/// Least share of quantity lines in such a list: ingredient lists put a
-/// name and its amount on lines of their own, or sub-headings (`Belag:`)
-/// between the amounts.
-const QUANTITY_LIST_SHARE: f32 = 0.5;
-/// Most lines of other kinds in a row inside such a list.
-const QUANTITY_LIST_BREAK: usize = 2;
-/// Most blocks between the list and the article's nearest kept block
-/// (headings, times, a nutrition box between the amounts and the steps).
-/// web-mixed HTML: 8 blocks +2 snippets, 12 +5, 16 no more; no snippet
-/// that must go came in at any of them.
-const QUANTITY_LIST_GAP: usize = 12;
-/// Most words of a line in such a list.
-const QUANTITY_LINE_MAX_WORDS: u32 = 15;
 
 /// A line that opens with an amount and a word: `2 Eier`, `1¼ teaspoon`,
 /// `50 ml Milch`, `400 gramów`; not a price (`19,99 €`), a time (`10:00`)
@@ -637,17 +570,19 @@ fn quantity_line(t: &str) -> bool {
 }
 
 /// A recipe's ingredients are a list of amounts beside the steps, short
-/// lines the region leaves out: a run of at least [`QUANTITY_LIST_MIN`]
-/// quantity lines, at least [`QUANTITY_LIST_SHARE`] of the run, within
-/// [`QUANTITY_LIST_GAP`] blocks of the article, comes back (what a rule
-/// removed stays removed).
+/// lines the region leaves out: a run of at least
+/// [`Tuning::quantity_list_min`] quantity lines, at least
+/// [`Tuning::quantity_list_share`] of the run, within
+/// [`Tuning::quantity_list_gap`] blocks of the article, comes back (what a
+/// rule removed stays removed).
 fn keep_quantity_lists(page: &mut Page<'_, '_>) {
+    let t = page.tuning;
     let n = page.blocks.len();
     let kept =
         |page: &Page<'_, '_>, i: usize| matches!(page.marks[i], Mark::Open | Mark::Protected);
     let mut i = 0;
     while i < n {
-        let short = |i: usize| page.blocks[i].features.words <= QUANTITY_LINE_MAX_WORDS;
+        let short = |i: usize| page.blocks[i].features.words <= t.quantity_line_max_words;
         if !(short(i) && quantity_line(&page.blocks[i].visible)) {
             i += 1;
             continue;
@@ -656,7 +591,7 @@ fn keep_quantity_lists(page: &mut Page<'_, '_>) {
         // between them; it ends on a quantity line.
         let (start, mut end, mut count) = (i, i + 1, 1);
         let mut j = i + 1;
-        while j < n && j - end < QUANTITY_LIST_BREAK + 1 && short(j) {
+        while j < n && j - end < t.quantity_list_break + 1 && short(j) {
             if quantity_line(&page.blocks[j].visible) {
                 count += 1;
                 end = j + 1;
@@ -664,10 +599,10 @@ fn keep_quantity_lists(page: &mut Page<'_, '_>) {
             j += 1;
         }
         let share = count as f32 / (end - start) as f32;
-        let near = (start.saturating_sub(QUANTITY_LIST_GAP)..start)
-            .chain(end..(end + QUANTITY_LIST_GAP).min(n))
+        let near = (start.saturating_sub(t.quantity_list_gap)..start)
+            .chain(end..(end + t.quantity_list_gap).min(n))
             .any(|k| kept(page, k));
-        if count >= QUANTITY_LIST_MIN && share >= QUANTITY_LIST_SHARE && near {
+        if count >= t.quantity_list_min && share >= t.quantity_list_share && near {
             for k in start..end {
                 if outside(page, k) {
                     page.marks[k] = Mark::Open;
@@ -678,10 +613,7 @@ fn keep_quantity_lists(page: &mut Page<'_, '_>) {
     }
 }
 
-/// Fewer words than this left of a page with body text is an emptied page.
-pub const EMPTIED_WORDS: u32 = 10;
-
-/// When the passes left fewer than [`EMPTIED_WORDS`] words of a page whose
+/// When the passes left fewer than [`Tuning::emptied_words`] words of a page whose
 /// region holds body text, the region's paragraphs that no rule removed are
 /// kept: a page is never emptied by the detectors' guesses.
 pub(crate) fn fall_back_if_empty(
@@ -693,17 +625,18 @@ pub(crate) fn fall_back_if_empty(
         .filter(|&i| !page.marks[i].is_removed())
         .map(|i| page.blocks[i].features.words)
         .sum();
-    if left >= EMPTIED_WORDS {
+    if left >= page.tuning.emptied_words {
         return None;
     }
     let body: Vec<usize> = (start..end)
         .filter(|&i| {
-            is_paragraph(&page.blocks[i]) && !matches!(before[i], Mark::Removed(_, By::Rule(_)))
+            page.tuning.is_paragraph(&page.blocks[i])
+                && !matches!(before[i], Mark::Removed(_, By::Rule(_)))
         })
         .filter(|&i| !matches!(page.marks[i], Mark::Removed(_, By::Rule(_))))
         .collect();
     let words: u32 = body.iter().map(|&i| page.blocks[i].features.words).sum();
-    if words < EMPTIED_WORDS {
+    if words < page.tuning.emptied_words {
         return None;
     }
     for i in body {
@@ -711,9 +644,6 @@ pub(crate) fn fall_back_if_empty(
     }
     Some(Fallback::Emptied)
 }
-
-/// Fewest words of body text that make a page's own article markup credible.
-const MARKED_MIN_WORDS: u32 = 30;
 
 /// The lines of an HTML page inside the element it marks as its article's
 /// body (`itemprop="articleBody"`), first to last, when they hold some body
@@ -726,15 +656,16 @@ pub(crate) fn marked_body(page: &Page<'_, '_>) -> Option<(usize, usize)> {
         .filter(|i| marked(i) && !page.marks[*i].is_removed())
         .map(|i| page.blocks[i].features.words)
         .sum();
-    (words >= MARKED_MIN_WORDS).then_some((first, last + 1))
+    (words >= page.tuning.marked_min_words).then_some((first, last + 1))
 }
 
 /// Whether a page's article markup can be believed next to the region the
 /// text itself points to: unless the region's body text is mostly outside
 /// the marked element (a page that marks only its lead, say). On the dev
 /// set the marked element always holds at least 39% of the region's body
-/// text; a quarter is the floor, checked when the region holds 100 words of
-/// body text or more.
+/// text; a quarter is the floor ([`Tuning::markup_min_share`]), checked
+/// when the region holds 100 words of body text or more
+/// ([`Tuning::markup_check_words`]).
 pub(crate) fn markup_credible(page: &Page<'_, '_>, region: Option<(usize, usize)>) -> bool {
     let Some((start, end)) = region else {
         return true;
@@ -742,14 +673,16 @@ pub(crate) fn markup_credible(page: &Page<'_, '_>, region: Option<(usize, usize)
     let (mut inside, mut total) = (0u32, 0u32);
     for i in start..end {
         let b = &page.blocks[i];
-        if is_paragraph(b) && !page.marks[i].is_removed() {
+        if page.tuning.is_paragraph(b) && !page.marks[i].is_removed() {
             total += b.features.words;
             if b.html.is_some_and(|h| h.marked_body) {
                 inside += b.features.words;
             }
         }
     }
-    total < 100 || inside * 4 >= total
+    let t = page.tuning;
+    total < t.markup_check_words
+        || f64::from(inside) >= f64::from(t.markup_min_share) * f64::from(total)
 }
 
 /// In an HTML page, the element that holds the article: the smallest block
@@ -775,7 +708,7 @@ pub(crate) fn container(page: &Page<'_, '_>, start: usize, end: usize) -> Option
     };
     weight
         .iter()
-        .filter(|&(_, &w)| w >= CONTAINER_SHARE * total)
+        .filter(|&(_, &w)| w >= page.tuning.container_share * total)
         .map(|(&id, _)| (size(id), id))
         .min()
         .map(|(_, id)| id)
@@ -784,8 +717,9 @@ pub(crate) fn container(page: &Page<'_, '_>, start: usize, end: usize) -> Option
 /// Whether block `i` of an HTML page is mostly link text.
 pub(crate) fn link_dense(page: &Page<'_, '_>, i: usize) -> bool {
     let b = &page.blocks[i];
-    b.html
-        .is_some_and(|h| h.link_chars as f32 > LINK_DENSITY_MAX * b.features.chars.max(1) as f32)
+    b.html.is_some_and(|h| {
+        h.link_chars as f32 > page.tuning.link_density_max * b.features.chars.max(1) as f32
+    })
 }
 
 /// Whether block `i` lies inside the block element `id`.
@@ -795,20 +729,22 @@ pub(crate) fn in_container(page: &Page<'_, '_>, i: usize, id: u32) -> bool {
         .is_some_and(|h| h.containers.contains(&id))
 }
 
-/// Share of the region's body text the article's element must hold.
-const CONTAINER_SHARE: f32 = 0.9;
-
 /// A list item: a bulleted or numbered line, or a bare link under one.
-fn is_list_item(b: &crate::document::Block<'_>) -> bool {
+fn is_list_item(b: &crate::document::Block<'_>, tuning: &Tuning) -> bool {
     let t = b.visible.as_ref();
     b.features.bullet
         || LIST_NUMBER.is_match(t)
-        || (b.features.has_url && b.features.words <= 8 && !t.contains(' '))
+        || (b.features.has_url
+            && b.features.words <= tuning.bare_link_max_words
+            && !t.contains(' '))
 }
 
 /// An HTML list item of several words, mostly not link text.
-fn is_prose_item(b: &crate::document::Block<'_>) -> bool {
-    b.html.is_some_and(|h| h.link_chars * 2 < b.features.chars) && b.features.words >= 4
+fn is_prose_item(b: &crate::document::Block<'_>, t: &Tuning) -> bool {
+    let share = f64::from(t.prose_item_link_share);
+    b.html
+        .is_some_and(|h| f64::from(h.link_chars) < share * f64::from(b.features.chars))
+        && b.features.words >= t.prose_item_min_words
 }
 
 static LIST_NUMBER: LazyLock<Regex> =
@@ -818,6 +754,7 @@ static LIST_NUMBER: LazyLock<Regex> =
 /// `start`, passing over blocks that rules removed (a share row), blocks with
 /// no words (an image) and at most two bylines or date lines.
 pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
+    let t = page.tuning;
     let mut others = 0;
     for i in (0..start).rev() {
         let by_rule = matches!(page.marks[i], Mark::Removed(c, _) if c != Category::Outside);
@@ -825,16 +762,16 @@ pub(crate) fn title_above(page: &Page<'_, '_>, start: usize) -> Option<usize> {
             continue;
         }
         let b = &page.blocks[i];
-        if b.features.words > 20 {
+        if b.features.words > t.title_max_words {
             // Body text, not a headline or a byline.
             return None;
         }
         let byline = BYLINE.is_match(b.visible.as_ref());
-        if b.features.is_heading_like() && b.features.words >= 4 && !byline {
+        if t.is_heading_like(&b.features) && b.features.words >= t.title_min_words && !byline {
             return Some(i);
         }
         others += 1;
-        if others > 2 || !byline {
+        if others > t.title_max_skipped || !byline {
             return None;
         }
     }
@@ -862,14 +799,6 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Most words of a byline or date line.
-const BYLINE_MAX_WORDS: u32 = 15;
-/// Most words of a line that holds a date but does not open with one (or
-/// with a byline word) and still reads as a date line.
-const DATE_LINE_MAX_WORDS: u32 = 8;
-/// Blocks looked at above the article's first paragraph for bylines.
-const BYLINE_WINDOW: usize = 6;
-
 /// Bylines and date lines among the article's first blocks (`By Ann Smith
 /// | Nov. 19, 2019`, `Von Anna Berg, 12. März 2024`, `* Updated: 18 Nov
 /// 2019, 19:11`) are not body text. A byline opens with a byline word or a
@@ -877,11 +806,12 @@ const BYLINE_WINDOW: usize = 6;
 /// sentence unless it opens with a byline word (a short sentence that
 /// mentions a date is text, and so is a list item or a dateline lead that
 /// only ends with a date); and an article opens with at most
-/// [`BYLINE_MAX_LINES`] of them.
+/// [`Tuning::byline_max_lines`] of them.
 pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
+    let t = page.tuning;
     let first: Vec<usize> = (0..page.blocks.len())
         .filter(|&i| page.marks[i] == Mark::Open)
-        .take(BYLINE_WINDOW)
+        .take(t.byline_window)
         .collect();
     let bylines: Vec<usize> = first
         .into_iter()
@@ -890,24 +820,21 @@ pub(crate) fn remove_bylines(page: &mut Page<'_, '_>) {
             let f = b.features;
             let v = crate::document::strip_bullet(b.visible.as_ref());
             let opens = BYLINE_START.is_match(v);
-            f.words <= BYLINE_MAX_WORDS
+            f.words <= t.byline_max_words
                 && b.html.is_none_or(|h| h.heading == 0)
-                && (opens || (f.words <= DATE_LINE_MAX_WORDS && !f.bullet && BYLINE.is_match(v)))
+                && (opens || (f.words <= t.date_line_max_words && !f.bullet && BYLINE.is_match(v)))
                 && (!f.ends_sentence || BY_WORD.is_match(v))
         })
         .collect();
     // More than a byline and a date line is a list of dates (a calendar,
     // a timetable): the article itself.
-    if bylines.len() > BYLINE_MAX_LINES {
+    if bylines.len() > t.byline_max_lines {
         return;
     }
     for i in bylines {
         page.remove(i, Category::Byline, By::Detector("byline", 1.0));
     }
 }
-
-/// Most byline and date lines an article opens with.
-const BYLINE_MAX_LINES: usize = 2;
 
 /// A line that opens with a byline word followed by a name.
 static BY_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -942,7 +869,7 @@ pub(crate) static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
 
 #[cfg(test)]
 mod tests {
-    use super::{looks_like_code, quantity_line};
+    use super::{Tuning, looks_like_code, quantity_line};
     use crate::clean::{Cleaner, Config};
     use crate::rules::RuleBook;
 
@@ -1031,14 +958,14 @@ Datenschutz
             "for (int i = 0; i < n; i++) {",
             "set-option -s set-clipboard off;",
         ] {
-            assert!(looks_like_code(code), "{code}");
+            assert!(looks_like_code(code, &Tuning::DEFAULT), "{code}");
         }
         for prose in [
             "The council voted (after a long debate) to rebuild the old bridge.",
             "From Monday, trains will run every hour between the two cities.",
             "Ingredients: 200 g flour, 100 g sugar",
         ] {
-            assert!(!looks_like_code(prose), "{prose}");
+            assert!(!looks_like_code(prose, &Tuning::DEFAULT), "{prose}");
         }
     }
 }

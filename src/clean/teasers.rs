@@ -10,34 +10,25 @@
 //!   another story (an Oscars blurb under a story about Ukraine).
 //! * **Repeated titles**: a headline printed twice is kept once.
 
-use super::{By, Mark, Page, is_paragraph};
+use super::{By, Mark, Page, Tuning};
 use crate::rules::Category;
 
-/// Below this share of its distinct words found in the article, a trailing
-/// segment is unrelated.
-const RELATED_MIN: f32 = 0.2;
-/// Separator blocks in a row that end a segment.
-const SEPARATOR_RUN: usize = 2;
-/// Segments with fewer distinct words than this are too small to judge.
-const MIN_WORDS_TO_JUDGE: usize = 5;
-/// A block printed twice in a row is a repeated headline when it is this short.
-const MAX_TITLE_WORDS: u32 = 30;
-
 fn first_paragraph(page: &Page<'_, '_>, start: usize, end: usize) -> Option<usize> {
-    (start..end).find(|&i| page.marks[i] == Mark::Open && is_paragraph(&page.blocks[i]))
+    (start..end).find(|&i| page.marks[i] == Mark::Open && page.tuning.is_paragraph(&page.blocks[i]))
 }
 
 /// Finds teaser cards anywhere after the article's first paragraph, inside
 /// the article region or below it.
 pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
+    let t = page.tuning;
     let end = page.blocks.len();
     let Some(p0) = first_paragraph(page, start, end) else {
         return;
     };
     let is_card_start = |page: &Page<'_, '_>, i: usize| {
         i + 1 < end
-            && page.blocks[i].features.is_heading_like()
-            && page.blocks[i].features.words >= 2
+            && t.is_heading_like(&page.blocks[i].features)
+            && page.blocks[i].features.words >= t.card_title_min_words
             && page.blocks[i].visible == page.blocks[i + 1].visible
     };
     let mut i = p0 + 1;
@@ -50,9 +41,12 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
         page.reclassify(i + 1, Category::Teasers, By::Detector("teaser-card", 1.0));
         let mut k = i + 2;
         let mut taken = 0;
-        while k < end && taken < 3 && !is_card_start(page, k) {
+        while k < end && taken < t.card_max_lines && !is_card_start(page, k) {
             let f = page.blocks[k].features;
-            if is_paragraph(&page.blocks[k]) || f.words <= 4 || f.chars >= 80 {
+            if t.is_paragraph(&page.blocks[k])
+                || f.words <= t.card_short_line_words
+                || f.chars >= t.card_long_line_chars
+            {
                 page.reclassify(k, Category::Teasers, By::Detector("teaser-card", 0.8));
                 taken += 1;
                 k += 1;
@@ -64,27 +58,18 @@ pub(crate) fn remove_cards(page: &mut Page<'_, '_>, start: usize) {
     }
 }
 
-/// Fewest dated cards in a row that make a list of them.
-const MIN_DATED_CARDS: usize = 3;
-/// Most blocks from one card's date line to the next one's.
-const MAX_CARD_SPAN: usize = 6;
-/// Most words of a card's title or name line.
-const CARD_LINE_MAX_WORDS: u32 = 15;
-/// Most words of a card's date line.
-const CARD_DATE_MAX_WORDS: u32 = 8;
-
 /// A short line that opens with a date, a weekday or a time
 /// (`Tuesday November 19, 2019`, `2 days ago at 07:52 am` is not one, but
 /// `18.11.2019, 19:11` is).
-fn is_date_line(b: &crate::document::Block<'_>) -> bool {
+fn is_date_line(b: &crate::document::Block<'_>, t: &Tuning) -> bool {
     let f = b.features;
-    f.words <= CARD_DATE_MAX_WORDS
+    f.words <= t.card_date_max_words
         && !f.ends_sentence
         && super::region::BYLINE_START.is_match(crate::document::strip_bullet(b.visible.as_ref()))
 }
 
 /// Text dumps: after the article's first paragraph, a run of at least
-/// [`MIN_DATED_CARDS`] cards, each a short title line (and a name line)
+/// [`Tuning::min_dated_cards`] cards, each a short title line (and a name line)
 /// over a date line and at most a blurb, is a list of other stories (or a
 /// comment thread), not the article: `+ Title` / `Kimberly Ross` /
 /// `Tuesday November 19, 2019` / blurb, again and again. Each date line
@@ -96,36 +81,40 @@ pub(crate) fn remove_dated_cards(page: &mut Page<'_, '_>, start: usize) {
         return;
     };
     let blocks = page.blocks;
+    let t = page.tuning;
     // A title may ask a question (`Did NASA 'Admit' …?`); what matters is
     // its size, and that it is not a date line itself.
     let short = |i: usize| {
         let f = blocks[i].features;
-        f.words <= CARD_LINE_MAX_WORDS && !is_date_line(&blocks[i])
+        f.words <= t.card_line_max_words && !is_date_line(&blocks[i], t)
     };
     // Date lines with a title line right above them.
     let dates: Vec<usize> = (p0 + 2..n)
-        .filter(|&i| page.marks[i] != Mark::Protected && is_date_line(&blocks[i]) && short(i - 1))
+        .filter(|&i| {
+            page.marks[i] != Mark::Protected && is_date_line(&blocks[i], t) && short(i - 1)
+        })
         .collect();
     let mut k = 0;
     while k < dates.len() {
         let mut m = k;
-        while m + 1 < dates.len() && dates[m + 1] - dates[m] <= MAX_CARD_SPAN {
+        while m + 1 < dates.len() && dates[m + 1] - dates[m] <= t.max_card_span {
             // Between two date lines: the first card's blurb, then the
             // next card's title; no paragraph of the article's size.
             let between = dates[m] + 1..dates[m + 1];
-            if between.len() < 2 || between.clone().any(|i| blocks[i].features.words > 120) {
+            let long = |i: usize| blocks[i].features.words > t.dated_card_max_words;
+            if between.len() < 2 || between.clone().any(long) {
                 break;
             }
             m += 1;
         }
-        if m + 1 - k >= MIN_DATED_CARDS {
+        if m + 1 - k >= t.min_dated_cards {
             // From the first card's title lines to the last card's blurb.
             let mut first = dates[k] - 1;
             while first > p0 + 1 && dates[k] - first < 2 && short(first - 1) {
                 first -= 1;
             }
             let last = (dates[m] + 1..n.min(dates[m] + 2))
-                .take_while(|&i| !is_date_line(&blocks[i]))
+                .take_while(|&i| !is_date_line(&blocks[i], t))
                 .last()
                 .unwrap_or(dates[m]);
             let by = By::Detector("dated-cards", (m + 1 - k) as f32);
@@ -150,12 +139,14 @@ fn is_separator(mark: Mark) -> bool {
     )
 }
 
-/// Distinct words of four or more characters, lower-cased, as sorted hashes
-/// (no allocation per word).
+/// Distinct words of four or more characters
+/// ([`Tuning::distinct_word_min_chars`]), lower-cased, as sorted hashes (no
+/// allocation per word).
 pub(crate) fn distinct_words(page: &Page<'_, '_>, blocks: &[usize]) -> Vec<u64> {
     let mut set = Vec::new();
+    let min_chars = page.tuning.distinct_word_min_chars;
     for &i in blocks {
-        word_hashes(&page.blocks[i].visible, &mut set);
+        word_hashes(&page.blocks[i].visible, min_chars, &mut set);
     }
     set.sort_unstable();
     set.dedup();
@@ -176,10 +167,10 @@ fn word_hash(w: &[u8]) -> u64 {
     h ^ (h >> 32)
 }
 
-/// Pushes the hash of every word of four or more characters in `text`. An
-/// ASCII text is split byte by byte; other text character by character and
-/// lower-cased first, to the same hashes for the same words.
-fn word_hashes(text: &str, set: &mut Vec<u64>) {
+/// Pushes the hash of every word of `min_chars` or more characters in
+/// `text`. An ASCII text is split byte by byte; other text character by
+/// character and lower-cased first, to the same hashes for the same words.
+fn word_hashes(text: &str, min_chars: usize, set: &mut Vec<u64>) {
     let b = text.as_bytes();
     if text.is_ascii() {
         let mut i = 0;
@@ -192,14 +183,14 @@ fn word_hashes(text: &str, set: &mut Vec<u64>) {
             while i < b.len() && b[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            if i - start >= 4 {
+            if i - start >= min_chars {
                 set.push(word_hash(&b[start..i]));
             }
         }
         return;
     }
     // The word so far, lower-cased, and its length in characters.
-    let (mut word, mut chars) = (Vec::<u8>::new(), 0);
+    let (mut word, mut chars) = (Vec::<u8>::new(), 0usize);
     let mut i = 0;
     while i <= b.len() {
         let (alnum, len) = match b.get(i) {
@@ -224,7 +215,7 @@ fn word_hashes(text: &str, set: &mut Vec<u64>) {
         if alnum {
             chars += 1;
         } else {
-            if chars >= 4 {
+            if chars >= min_chars {
                 set.push(word_hash(&word));
             }
             chars = 0;
@@ -235,6 +226,7 @@ fn word_hashes(text: &str, set: &mut Vec<u64>) {
 }
 
 pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize) {
+    let t = page.tuning;
     let mut segments: Vec<Vec<usize>> = vec![Vec::new()];
     // A lone share line inside a story (an embedded post's attribution) does
     // not end it: chrome that ends an article comes in runs.
@@ -243,12 +235,12 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
         // Nor does an embedded post (its text and attribution are removed
         // as share lines): the story goes on under it.
         let post = matches!(page.marks[i], Mark::Removed(_, By::Detector(n, _)) if n == super::embeds::NAME)
-            || super::embeds::is_attribution(&page.blocks[i]);
+            || super::embeds::is_attribution(&page.blocks[i], t);
         match page.marks[i] {
             m if is_separator(m) && !post => run += 1,
             Mark::Removed(..) => {}
             _ => {
-                if run >= SEPARATOR_RUN && !segments.last().is_some_and(|s| s.is_empty()) {
+                if run >= t.separator_run && !segments.last().is_some_and(|s| s.is_empty()) {
                     segments.push(Vec::new());
                 }
                 run = 0;
@@ -264,14 +256,16 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
     // the largest: a rail of teasers after the story can outweigh it.
     let most = segments.iter().map(words).max().unwrap_or(0);
     let core = (0..segments.len())
-        .find(|&k| words(&segments[k]) * 2 >= most)
+        .find(|&k| {
+            f64::from(words(&segments[k])) >= f64::from(t.core_segment_share) * f64::from(most)
+        })
         .expect("at least two segments");
     // The article's words, hashed only if a segment after it is big
     // enough to judge.
     let mut vocab: Option<Vec<u64>> = None;
     for seg in &segments[core + 1..] {
         let own = distinct_words(page, seg);
-        if own.len() < MIN_WORDS_TO_JUDGE {
+        if own.len() < t.min_words_to_judge {
             continue;
         }
         let vocab = vocab.get_or_insert_with(|| distinct_words(page, &segments[core]));
@@ -280,7 +274,7 @@ pub(crate) fn remove_unrelated(page: &mut Page<'_, '_>, start: usize, end: usize
             .filter(|w| vocab.binary_search(w).is_ok())
             .count();
         let related = shared as f32 / own.len() as f32;
-        if related < RELATED_MIN {
+        if related < t.related_min {
             for &i in seg {
                 page.remove(
                     i,
@@ -299,7 +293,7 @@ pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
             page.blocks[i].visible.as_ref(),
         );
         if a != b
-            || page.blocks[i].features.words > MAX_TITLE_WORDS
+            || page.blocks[i].features.words > page.tuning.max_title_words
             || page.blocks[i].features.bullet
         {
             continue;
@@ -318,16 +312,13 @@ pub(crate) fn remove_repeated_titles(page: &mut Page<'_, '_>) {
     }
 }
 
-/// Fewest linked titles that make a list of teaser cards.
-const MIN_CARDS: usize = 3;
-/// Most words a card may hold besides its title (a byline, a date, a blurb).
-const MAX_CARD_WORDS: u32 = 120;
-
 /// A line that reads as a teaser's title: a few words, nearly all link text.
-fn is_linked_title(b: &crate::document::Block<'_>) -> bool {
+fn is_linked_title(b: &crate::document::Block<'_>, t: &Tuning) -> bool {
     let Some(h) = b.html else { return false };
     let f = b.features;
-    (3..=30).contains(&f.words) && !h.quote && (h.link_chars + f.words) * 10 >= f.chars * 9
+    let linked = u64::from(h.link_chars + f.words) * 100
+        >= u64::from(f.chars) * u64::from(t.linked_title_link_percent);
+    (t.linked_title_min_words..=t.linked_title_max_words).contains(&f.words) && !h.quote && linked
 }
 
 /// The nearest element that holds both lines (among the few each remembers).
@@ -351,8 +342,9 @@ fn card_of(b: &crate::document::Block<'_>, list: u32) -> Option<u32> {
 /// linked sub-headings by size: a card holds at most a blurb.
 pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
     let blocks = page.blocks;
+    let tuning = page.tuning;
     let titles: Vec<usize> = (0..blocks.len())
-        .filter(|&i| page.marks[i] != Mark::Protected && is_linked_title(&blocks[i]))
+        .filter(|&i| page.marks[i] != Mark::Protected && is_linked_title(&blocks[i], tuning))
         .collect();
     let holds = |i: usize, el: u32| blocks[i].html.is_some_and(|h| h.containers.contains(&el));
     let mut t = 0;
@@ -380,7 +372,7 @@ pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
             }
             u += 1;
         }
-        if run.len() < MIN_CARDS {
+        if run.len() < tuning.min_cards {
             t += 1;
             continue;
         }
@@ -400,7 +392,7 @@ pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
                 .filter(|&i| holds(i, card))
                 .map(|i| blocks[i].features.words)
                 .sum();
-            words <= MAX_CARD_WORDS
+            words <= tuning.max_card_words
         });
         if small {
             let by = By::Detector("card-list", run.len() as f32);
@@ -408,8 +400,8 @@ pub(crate) fn remove_card_lists(page: &mut Page<'_, '_>) {
                 page.reclassify(i, Category::Teasers, by);
             }
             if first > 0
-                && blocks[first - 1].features.is_heading_like()
-                && blocks[first - 1].features.words <= 6
+                && tuning.is_heading_like(&blocks[first - 1].features)
+                && blocks[first - 1].features.words <= tuning.card_list_heading_max_words
             {
                 page.reclassify(first - 1, Category::Teasers, by);
             }
@@ -425,9 +417,9 @@ mod tests {
     #[test]
     fn ascii_and_unicode_words_hash_alike() {
         let (mut ascii, mut mixed) = (Vec::new(), Vec::new());
-        word_hashes("Ukraine TALKS resume in Kyiv, 2019", &mut ascii);
+        word_hashes("Ukraine TALKS resume in Kyiv, 2019", 4, &mut ascii);
         // The same words beside a non-ASCII one take the other path.
-        word_hashes("ukraine talks Resume in kyiv — 2019 café", &mut mixed);
+        word_hashes("ukraine talks Resume in kyiv — 2019 café", 4, &mut mixed);
         assert_eq!(ascii.len(), 5, "words under four characters do not count");
         assert_eq!(&mixed[..5], &ascii[..]);
         assert_eq!(mixed.len(), 6, "café counts");

@@ -41,11 +41,24 @@ pub struct Rendered {
 }
 
 /// What [`render_parsed_with`] collects beyond the plain lines.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Collect each line's inline formatting ([`Rendered::rich`]) for the
     /// formatted outputs, with links and images as asked.
     pub rich: Option<RichOptions>,
+    /// How many enclosing block elements each line remembers in
+    /// [`LineInfo::containers`] (at most [`CONTAINER_DEPTH`], which it is
+    /// by default; the cleaner's `Tuning::container_depth`).
+    pub container_depth: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            rich: None,
+            container_depth: CONTAINER_DEPTH,
+        }
+    }
 }
 
 /// What the renderer knows about one line beyond its text.
@@ -78,10 +91,10 @@ pub struct LineInfo {
     pub data_table: u32,
 }
 
-/// How many enclosing block elements a line remembers. A table adds four
-/// (`table`, `tbody`, `tr`, `td`), so ten still reach the article's element
-/// from a cell of a table nested in a layout table (zyte F1: 6 levels 0.958,
-/// 8–9 0.960, 10 0.964, 11–12 0.960–0.961, 16 0.957).
+/// How many enclosing block elements a line can remember (the size of
+/// [`LineInfo::containers`]); [`RenderOptions::container_depth`] says how
+/// many it does, this many as tuned (the figures are on the cleaner's
+/// `Tuning::container_depth`).
 pub const CONTAINER_DEPTH: usize = 10;
 
 /// Decodes page bytes that came without a transport charset (a file): see
@@ -219,6 +232,8 @@ struct Renderer {
     marked: usize,
     /// Ids of the open block elements, outermost first.
     open_blocks: Vec<u32>,
+    /// How many of them a line remembers, innermost first.
+    container_depth: usize,
     /// For each open block element, its selector's index in `out.holders`
     /// when it has an id or a class.
     open_holders: Vec<Option<u32>>,
@@ -303,7 +318,8 @@ impl Renderer {
                 holder: self.open_holders.iter().rev().find_map(|h| *h),
                 containers: {
                     let mut c = [0u32; CONTAINER_DEPTH];
-                    for (slot, id) in c.iter_mut().zip(self.open_blocks.iter().rev()) {
+                    let open = self.open_blocks.iter().rev().take(self.container_depth);
+                    for (slot, id) in c.iter_mut().zip(open) {
                         *slot = *id;
                     }
                     c
@@ -389,101 +405,151 @@ pub fn cap_depth(html: &str) -> std::borrow::Cow<'_, str> {
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let start = i + off;
-        let rest = &b[start..];
-        if rest.starts_with(b"<!--") {
-            i = memchr::memmem::find(&rest[4..], b"-->").map_or(b.len(), |e| start + 4 + e + 3);
+        if b[start..].starts_with(b"<!--") {
+            i = memchr::memmem::find(&b[start + 4..], b"-->")
+                .map_or(b.len(), |e| start + 4 + e + 3);
             continue;
         }
-        let closing = rest.get(1) == Some(&b'/');
+        let Some(tag) = Tag::read(b, start) else {
+            i = start + 1;
+            continue;
+        };
+        let name = tag.name();
+        if !is_void(name) && !closes_itself(name) && !tag.self_closing {
+            if tag.closing {
+                if dropped > 0 {
+                    dropped -= 1;
+                    drop.push((start, tag.end));
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if depth >= MAX_DEPTH {
+                dropped += 1;
+                drop.push((start, tag.end));
+            } else {
+                depth += 1;
+            }
+        }
+        if !tag.closing
+            && !tag.self_closing
+            && matches!(name, b"script" | b"style" | b"textarea" | b"title" | b"svg")
+        {
+            i = raw_text_end(b, tag.end, name);
+            // Scripts, styles and drawings are never text: the parser need
+            // not read them (they are most of many pages' bytes).
+            if matches!(name, b"script" | b"style" | b"svg") && i > tag.end {
+                drop.push((tag.end, i));
+            }
+            continue;
+        }
+        i = tag.end;
+    }
+    without_ranges(html, &drop)
+}
+
+/// A tag as [`cap_depth`] reads it.
+struct Tag {
+    /// A closing tag (`</p>`).
+    closing: bool,
+    /// The name lower-cased; longer names are custom elements, none of the
+    /// names [`cap_depth`] looks for, and read as `-`.
+    buf: [u8; 16],
+    len: usize,
+    /// Just past the tag's `>` (or the page's end).
+    end: usize,
+    /// Written `<… />`.
+    self_closing: bool,
+}
+
+impl Tag {
+    /// The tag whose `<` is at `start`, unless no name follows it.
+    fn read(b: &[u8], start: usize) -> Option<Tag> {
+        let closing = b.get(start + 1) == Some(&b'/');
         let name_start = start + 1 + closing as usize;
         let name_len = b[name_start..]
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
         if name_len == 0 {
-            i = start + 1;
-            continue;
+            return None;
         }
-        // Lower-cased in place; longer names are custom elements, none of
-        // the names below.
         let mut buf = [0u8; 16];
-        let name: &[u8] = if name_len <= buf.len() {
+        let len = if name_len <= buf.len() {
             buf[..name_len].copy_from_slice(&b[name_start..name_start + name_len]);
             buf[..name_len].make_ascii_lowercase();
-            &buf[..name_len]
+            name_len
         } else {
-            b"-"
+            buf[0] = b'-';
+            1
         };
-        // The tag's end, passing over quoted attribute values.
-        let mut j = name_start + name_len;
-        while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
-            let at = j + p;
-            if b[at] == b'>' {
-                j = at;
+        let end = tag_end(b, name_start + name_len);
+        Some(Tag {
+            closing,
+            buf,
+            len,
+            end,
+            self_closing: b[..end].ends_with(b"/>"),
+        })
+    }
+
+    fn name(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Just past the `>` that ends a tag whose attributes start at `from`,
+/// passing over quoted attribute values; the page's end when none does.
+fn tag_end(b: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
+        let at = j + p;
+        if b[at] == b'>' {
+            j = at;
+            break;
+        }
+        match memchr::memchr(b[at], &b[at + 1..]) {
+            Some(q) => j = at + 1 + q + 1,
+            None => {
+                j = b.len();
                 break;
             }
-            match memchr::memchr(b[at], &b[at + 1..]) {
-                Some(q) => j = at + 1 + q + 1,
-                None => {
-                    j = b.len();
-                    break;
-                }
-            }
         }
-        if j < b.len() && b[j] != b'>' {
-            j = b.len();
-        }
-        let end = (j + 1).min(b.len());
-        let self_closing = b[..end].ends_with(b"/>");
-        if !is_void(name) && !closes_itself(name) && !self_closing {
-            if closing {
-                if dropped > 0 {
-                    dropped -= 1;
-                    drop.push((start, end));
-                } else {
-                    depth = depth.saturating_sub(1);
-                }
-            } else if depth >= MAX_DEPTH {
-                dropped += 1;
-                drop.push((start, end));
-            } else {
-                depth += 1;
-            }
-        }
-        if !closing
-            && !self_closing
-            && matches!(name, b"script" | b"style" | b"textarea" | b"title" | b"svg")
-        {
-            // Raw text (and a drawing): skip to the closing tag, in any case.
-            let mut k = end;
-            i = loop {
-                let Some(p) = memchr::memmem::find(&b[k..], b"</") else {
-                    break b.len();
-                };
-                let at = k + p;
-                if b[at + 2..]
-                    .get(..name.len())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                {
-                    break at;
-                }
-                k = at + 2;
-            };
-            // Scripts, styles and drawings are never text: the parser need
-            // not read them (they are most of many pages' bytes).
-            if matches!(name, b"script" | b"style" | b"svg") && i > end {
-                drop.push((end, i));
-            }
-            continue;
-        }
-        i = end;
     }
+    if j < b.len() && b[j] != b'>' {
+        j = b.len();
+    }
+    (j + 1).min(b.len())
+}
+
+/// Where the raw text (or drawing) of element `name`, opened by a tag
+/// ending at `from`, ends: at its closing tag, in any case, or the page's
+/// end.
+fn raw_text_end(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut k = from;
+    loop {
+        let Some(p) = memchr::memmem::find(&b[k..], b"</") else {
+            return b.len();
+        };
+        let at = k + p;
+        if b[at + 2..]
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return at;
+        }
+        k = at + 2;
+    }
+}
+
+/// `html` without the byte ranges of `drop` (in order, apart); borrowed
+/// when there are none.
+fn without_ranges<'h>(html: &'h str, drop: &[(usize, usize)]) -> std::borrow::Cow<'h, str> {
     if drop.is_empty() {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
-    for (s, e) in drop {
+    for &(s, e) in drop {
         out.push_str(&html[at..s]);
         at = e;
     }
@@ -509,195 +575,278 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
     render_parsed_with(doc, select, RenderOptions::default())
 }
 
-/// [`render_parsed`], collecting what `options` ask for.
+/// [`render_parsed`], collecting what `options` ask for: one walk over
+/// the tree (`Walk`), then what only the whole page tells.
 pub fn render_parsed_with(
     doc: &Html,
     select: &dyn Fn(&ElementRef<'_>) -> Option<usize>,
     options: RenderOptions,
 ) -> Rendered {
-    let mut r = Renderer {
-        out: Rendered::default(),
-        quotes: 0,
-        cell_line: false,
-        marked: 0,
-        open_blocks: Vec::new(),
-        open_holders: Vec::new(),
-        next_block_id: 1,
-        line: String::new(),
-        link_chars: 0,
-        heading: 0,
-        space: false,
-        open_tables: Vec::new(),
-        tables: Vec::new(),
-        rich: options.rich.map(|o| Box::new(Builder::new(o))),
-    };
-    let mut skip_depth = 0usize;
-    let mut link_depth = 0usize;
-    // (node, rule) of the outermost selected element open now.
-    let mut selected: Option<(ego_tree::NodeId, usize)> = None;
-    let mut first_h1: Option<String> = None;
-    // A selector never removes the page's main text: an element that holds
-    // two thirds of it or more is a wrapper whose class merely mentions
-    // "sidebar" or "newsletter" (the `<body>` of many pages does).
-    let page_text = text_len(&doc.root_element());
-    let mut in_h1 = false;
+    let mut w = Walk::new(doc, select, options);
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Element(el) => {
-                    let name = el.name();
-                    if skip_depth > 0 || is_skipped(name) {
-                        skip_depth += 1;
-                        if name == "head" {
-                            read_head(node, &mut r.out);
-                        }
-                        continue;
-                    }
-                    if name == "html" {
-                        r.out.lang = el.attr("lang").map(str::to_string);
-                    }
-                    if selected.is_none()
-                        && !matches!(name, "html" | "body" | "main" | "article")
-                        && let Some(er) = ElementRef::wrap(node)
-                        && let Some(rule) = select(&er)
-                        && text_len(&er) * 3 < page_text * 2
-                    {
-                        r.flush(None);
-                        selected = Some((node.id(), rule));
-                    }
-                    match name {
-                        "br" => r.flush(selected.map(|s| s.1)),
-                        // A table row is one line; its cells are spaced
-                        // apart, each still a container of its own.
-                        "td" | "th" => {
-                            r.space = true;
-                            r.cell_line = true;
-                            r.open_container(name, el);
-                        }
-                        "a" => link_depth += 1,
-                        "img" => {}
-                        _ if is_block(name) => {
-                            r.flush(selected.map(|s| s.1));
-                            r.open_container(name, el);
-                            if name == "li" {
-                                r.line.push_str("* ");
-                            }
-                            r.quotes += (name == "blockquote") as usize;
-                            if let Some(level) = heading_level(name) {
-                                r.heading = level;
-                                in_h1 |= name == "h1" && first_h1.is_none();
-                            }
-                        }
-                        _ => {}
-                    }
-                    match name {
-                        "table" => {
-                            if let Some(&outer) = r.open_tables.last() {
-                                r.tables[outer as usize - 1].nested = true;
-                            }
-                            r.tables.push(TableStat::default());
-                            r.open_tables.push(r.tables.len() as u32);
-                        }
-                        "tr" => {
-                            if let Some(&t) = r.open_tables.last() {
-                                r.tables[t as usize - 1].row_cells = 0;
-                            }
-                        }
-                        "td" | "th" => {
-                            if let Some(&t) = r.open_tables.last() {
-                                let t = &mut r.tables[t as usize - 1];
-                                t.row_cells = t.row_cells.saturating_add(1);
-                                t.max_cells = t.max_cells.max(t.row_cells);
-                            }
-                        }
-                        _ => {}
-                    }
-                    if let Some(b) = r.rich.as_mut() {
-                        let has_text = name == "img" && {
-                            let t = r.line.trim();
-                            !t.is_empty() && t != "*"
-                        };
-                        if name == "li" {
-                            b.item();
-                        }
-                        b.open(node.id(), name, el, has_text);
-                    }
-                    r.marked += is_marked_body(el) as usize;
-                }
-                Node::Text(t) if skip_depth == 0 => {
-                    r.push_text(&t.text, link_depth > 0);
-                    if in_h1 {
-                        first_h1.get_or_insert_with(String::new).push_str(&t.text);
-                    }
-                }
+                Node::Element(el) => w.open(node, el),
+                Node::Text(t) => w.text(&t.text),
                 _ => {}
             },
             Edge::Close(node) => {
                 if let Node::Element(el) = node.value() {
-                    let name = el.name();
-                    if skip_depth > 0 {
-                        skip_depth -= 1;
-                        continue;
-                    }
-                    if name == "a" {
-                        link_depth = link_depth.saturating_sub(1);
-                    } else if matches!(name, "td" | "th") {
-                        r.space = true;
-                        r.open_blocks.pop();
-                        r.open_holders.pop();
-                    } else if is_block(name) {
-                        r.flush(selected.map(|s| s.1));
-                        r.open_blocks.pop();
-                        r.open_holders.pop();
-                        r.quotes -= (name == "blockquote" && r.quotes > 0) as usize;
-                        in_h1 &= name != "h1";
-                    }
-                    if selected.is_some_and(|(id, _)| id == node.id()) {
-                        r.flush(selected.map(|s| s.1));
-                        selected = None;
-                    }
-                    if is_marked_body(el) {
-                        r.flush(selected.map(|s| s.1));
-                        r.marked = r.marked.saturating_sub(1);
-                    }
-                    if name == "table" {
-                        r.open_tables.pop();
-                    }
-                    if let Some(b) = r.rich.as_mut() {
-                        b.close(node.id(), name);
-                    }
+                    w.close(node, el);
                 }
             }
         }
     }
-    r.flush(selected.map(|s| s.1));
-    if r.out.title.is_none() {
-        r.out.title = first_h1.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    w.finish()
+}
+
+/// The walk over a parsed page: the renderer, and what it must know of the
+/// elements open now.
+struct Walk<'s> {
+    r: Renderer,
+    select: &'s dyn Fn(&ElementRef<'_>) -> Option<usize>,
+    /// Open elements whose content is not rendered (`<head>`, `<script>`, …).
+    skip_depth: usize,
+    /// Open `<a>` elements.
+    link_depth: usize,
+    /// (node, rule) of the outermost selected element open now.
+    selected: Option<(ego_tree::NodeId, usize)>,
+    /// The text of the page's first `<h1>`, the title of last resort.
+    first_h1: Option<String>,
+    /// Inside the first `<h1>`.
+    in_h1: bool,
+    /// The page's text length. A selector never removes the page's main
+    /// text: an element that holds two thirds of it or more is a wrapper
+    /// whose class merely mentions "sidebar" or "newsletter" (the `<body>`
+    /// of many pages does).
+    page_text: usize,
+}
+
+impl<'s> Walk<'s> {
+    fn new(
+        doc: &Html,
+        select: &'s dyn Fn(&ElementRef<'_>) -> Option<usize>,
+        options: RenderOptions,
+    ) -> Walk<'s> {
+        let r = Renderer {
+            out: Rendered::default(),
+            quotes: 0,
+            cell_line: false,
+            marked: 0,
+            open_blocks: Vec::new(),
+            container_depth: options.container_depth,
+            open_holders: Vec::new(),
+            next_block_id: 1,
+            line: String::new(),
+            link_chars: 0,
+            heading: 0,
+            space: false,
+            open_tables: Vec::new(),
+            tables: Vec::new(),
+            rich: options.rich.map(|o| Box::new(Builder::new(o))),
+        };
+        Walk {
+            r,
+            select,
+            skip_depth: 0,
+            link_depth: 0,
+            selected: None,
+            first_h1: None,
+            in_h1: false,
+            page_text: text_len(&doc.root_element()),
+        }
     }
-    // Only data tables are tables to the outputs: one holding another
-    // table, or with no row of two cells, lays out the page.
-    if !r.tables.is_empty() {
-        for line in &mut r.out.lines {
+
+    /// The selector rule of the lines being collected, if any.
+    fn rule(&self) -> Option<usize> {
+        self.selected.map(|s| s.1)
+    }
+
+    /// An element opens.
+    fn open(&mut self, node: ego_tree::NodeRef<'_, Node>, el: &scraper::node::Element) {
+        let name = el.name();
+        if self.skip_depth > 0 || is_skipped(name) {
+            self.skip_depth += 1;
+            if name == "head" {
+                read_head(node, &mut self.r.out);
+            }
+            return;
+        }
+        if name == "html" {
+            self.r.out.lang = el.attr("lang").map(str::to_string);
+        }
+        if self.selected.is_none()
+            && !matches!(name, "html" | "body" | "main" | "article")
+            && let Some(er) = ElementRef::wrap(node)
+            && let Some(rule) = (self.select)(&er)
+            && text_len(&er) * 3 < self.page_text * 2
+        {
+            self.r.flush(None);
+            self.selected = Some((node.id(), rule));
+        }
+        self.open_line(name, el);
+        self.r.count_cells(name);
+        if let Some(b) = self.r.rich.as_mut() {
+            let has_text = name == "img" && {
+                let t = self.r.line.trim();
+                !t.is_empty() && t != "*"
+            };
+            if name == "li" {
+                b.item();
+            }
+            b.open(node.id(), name, el, has_text);
+        }
+        self.r.marked += is_marked_body(el) as usize;
+    }
+
+    /// What an opening element does to the lines: a block element (or a
+    /// `<br>`) ends the line before it, a cell spaces its row's line.
+    fn open_line(&mut self, name: &str, el: &scraper::node::Element) {
+        let r = &mut self.r;
+        match name {
+            "br" => r.flush(self.selected.map(|s| s.1)),
+            // A table row is one line; its cells are spaced
+            // apart, each still a container of its own.
+            "td" | "th" => {
+                r.space = true;
+                r.cell_line = true;
+                r.open_container(name, el);
+            }
+            "a" => self.link_depth += 1,
+            "img" => {}
+            _ if is_block(name) => {
+                r.flush(self.selected.map(|s| s.1));
+                r.open_container(name, el);
+                if name == "li" {
+                    r.line.push_str("* ");
+                }
+                r.quotes += (name == "blockquote") as usize;
+                if let Some(level) = heading_level(name) {
+                    r.heading = level;
+                    self.in_h1 |= name == "h1" && self.first_h1.is_none();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A text node.
+    fn text(&mut self, text: &str) {
+        if self.skip_depth > 0 {
+            return;
+        }
+        self.r.push_text(text, self.link_depth > 0);
+        if self.in_h1 {
+            self.first_h1.get_or_insert_with(String::new).push_str(text);
+        }
+    }
+
+    /// An element closes.
+    fn close(&mut self, node: ego_tree::NodeRef<'_, Node>, el: &scraper::node::Element) {
+        let name = el.name();
+        if self.skip_depth > 0 {
+            self.skip_depth -= 1;
+            return;
+        }
+        let rule = self.rule();
+        let r = &mut self.r;
+        if name == "a" {
+            self.link_depth = self.link_depth.saturating_sub(1);
+        } else if matches!(name, "td" | "th") {
+            r.space = true;
+            r.open_blocks.pop();
+            r.open_holders.pop();
+        } else if is_block(name) {
+            r.flush(rule);
+            r.open_blocks.pop();
+            r.open_holders.pop();
+            r.quotes -= (name == "blockquote" && r.quotes > 0) as usize;
+            self.in_h1 &= name != "h1";
+        }
+        if self.selected.is_some_and(|(id, _)| id == node.id()) {
+            r.flush(rule);
+            self.selected = None;
+        }
+        if is_marked_body(el) {
+            r.flush(self.selected.map(|s| s.1));
+            r.marked = r.marked.saturating_sub(1);
+        }
+        if name == "table" {
+            r.open_tables.pop();
+        }
+        if let Some(b) = r.rich.as_mut() {
+            b.close(node.id(), name);
+        }
+    }
+
+    /// The last line, the title of last resort, which tables are data
+    /// tables, and the inline formatting: what only the whole page tells.
+    fn finish(mut self) -> Rendered {
+        let r = &mut self.r;
+        r.flush(self.selected.map(|s| s.1));
+        if r.out.title.is_none() {
+            r.out.title = self
+                .first_h1
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        r.keep_data_tables();
+        if let Some(b) = r.rich.take() {
+            let mut rich = b.out;
+            for (line, info) in rich.lines.iter_mut().zip(&r.out.lines) {
+                line.table = info.data_table;
+                if line.table == 0 {
+                    line.row = 0;
+                }
+            }
+            rich.base_href = r.out.base_href.clone();
+            r.out.rich = Some(Box::new(rich));
+        }
+        self.r.out
+    }
+}
+
+impl Renderer {
+    /// Counts the cells of a table's rows as its elements open.
+    fn count_cells(&mut self, name: &str) {
+        match name {
+            "table" => {
+                if let Some(&outer) = self.open_tables.last() {
+                    self.tables[outer as usize - 1].nested = true;
+                }
+                self.tables.push(TableStat::default());
+                self.open_tables.push(self.tables.len() as u32);
+            }
+            "tr" => {
+                if let Some(&t) = self.open_tables.last() {
+                    self.tables[t as usize - 1].row_cells = 0;
+                }
+            }
+            "td" | "th" => {
+                if let Some(&t) = self.open_tables.last() {
+                    let t = &mut self.tables[t as usize - 1];
+                    t.row_cells = t.row_cells.saturating_add(1);
+                    t.max_cells = t.max_cells.max(t.row_cells);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Only data tables are tables to the outputs: one holding another
+    /// table, or with no row of two cells, lays out the page.
+    fn keep_data_tables(&mut self) {
+        if self.tables.is_empty() {
+            return;
+        }
+        for line in &mut self.out.lines {
             if line.data_table != 0 {
-                let t = r.tables[line.data_table as usize - 1];
+                let t = self.tables[line.data_table as usize - 1];
                 if t.nested || t.max_cells < 2 {
                     line.data_table = 0;
                 }
             }
         }
     }
-    if let Some(b) = r.rich.take() {
-        let mut rich = b.out;
-        for (line, info) in rich.lines.iter_mut().zip(&r.out.lines) {
-            line.table = info.data_table;
-            if line.table == 0 {
-                line.row = 0;
-            }
-        }
-        rich.base_href = r.out.base_href.clone();
-        r.out.rich = Some(Box::new(rich));
-    }
-    r.out
 }
 
 /// Characters of visible-ish text under an element (scripts included: a

@@ -9,9 +9,19 @@
 //! later stage the same view of the page and cheap per-block features.
 
 pub mod html;
+mod markdown;
 pub mod metadata;
 pub mod rich;
 mod scan;
+mod words;
+mod wrap;
+
+pub use markdown::visible_text;
+pub use wrap::Wrapping;
+
+use markdown::may_have_markup;
+use words::{WWW, continuation_bytes};
+use wrap::{continues_wrapped_line, wrap_width};
 
 use std::borrow::Cow;
 
@@ -74,100 +84,23 @@ impl<'a> Document<'a> {
     /// A leading byte-order mark is skipped, `\r\n` line ends are accepted, and
     /// trailing whitespace is trimmed from each block.
     pub fn from_text(src: &'a str) -> Document<'a> {
+        Document::from_text_with(src, &Wrapping::DEFAULT)
+    }
+
+    /// [`Document::from_text`] with the wrap detection's thresholds of
+    /// `wrap`.
+    pub fn from_text_with(src: &'a str, wrap: &Wrapping) -> Document<'a> {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-        let bytes = src.as_bytes();
-        let mut scanned = scan::lines(bytes);
-        // `www.` makes a URL of an ASCII line: its words are counted the
-        // slow way too.
-        for at in WWW.find_iter(bytes) {
-            let k = scanned.partition_point(|l| l.start <= at) - 1;
-            scanned[k].special = true;
-        }
-        // (byte offset, trimmed line, its length in characters) of every line.
-        let lines: Vec<(usize, &'a str, usize)> = scanned
-            .iter()
-            .map(|l| {
-                let t = trim_end(&src[l.start..l.end]);
-                let trailing = &bytes[l.start + t.len()..l.end];
-                let cont = l.cont as usize - continuation_bytes(trailing) as usize;
-                (l.start, t, t.len() - cont)
-            })
-            .collect();
-        let width = wrap_width(&lines);
-        // Most dumps hold no Markdown at all: one look at the whole page
-        // spares a look at every block.
-        let markup = may_have_markup(bytes);
-        // A block's visible text and features, once it has all its lines.
-        let settle = |b: &mut Block<'a>, line: &scan::Line| {
-            let one_line = b.text.len() <= line.end - line.start;
-            b.visible = if markup || !one_line {
-                visible_text(b.text)
-            } else {
-                Cow::Borrowed(trim(b.text))
-            };
-            b.features = match &b.visible {
-                // A line the page scan counted: its words are those of the
-                // visible text (whitespace is no word), its characters less
-                // those of the whitespace trimmed off.
-                Cow::Borrowed(v) if one_line && !line.special => {
-                    let at = v.as_ptr() as usize - bytes.as_ptr() as usize;
-                    let trimmed = continuation_bytes(&bytes[line.start..at])
-                        + continuation_bytes(&bytes[at + v.len()..line.end]);
-                    Features {
-                        words: line.words,
-                        chars: v.len() as u32 - (line.cont - trimmed),
-                        bullet: starts_with_bullet(v),
-                        ends_sentence: ends_like_sentence(v),
-                        has_url: false,
-                    }
-                }
-                v => Features::of(v),
-            };
+        let scanned = scan_page(src.as_bytes());
+        let lines = trimmed_lines(src, &scanned);
+        let reader = TextReader {
+            src,
+            scanned: &scanned,
+            // Most dumps hold no Markdown at all: one look at the whole page
+            // spares a look at every block.
+            markup: may_have_markup(src.as_bytes()),
         };
-        let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
-        // In a wrapped dump, the line each block starts on: its block is
-        // settled once all its lines are in.
-        let mut first_line: Vec<u32> = Vec::new();
-        let mut blank_before = false;
-        // Whether the last line added to the last block filled the wrap width.
-        let mut last_line: Option<&str> = None;
-        for (i, &(start, text, _)) in lines.iter().enumerate() {
-            // Trimmed at the end, a line of whitespace is empty.
-            if text.is_empty() {
-                blank_before = !blocks.is_empty();
-                last_line = None;
-                continue;
-            }
-            if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
-                && continues_wrapped_line(prev, text, width)
-            {
-                let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
-                block.text = &src[block_start..start + text.len()];
-                last_line = Some(text);
-                continue;
-            }
-            let mut block = Block {
-                text,
-                visible: Cow::Borrowed(text),
-                line: i + 1,
-                blank_before,
-                features: Features::default(),
-                html: None,
-            };
-            if width.is_none() {
-                settle(&mut block, &scanned[i]);
-            } else {
-                first_line.push(i as u32);
-            }
-            blocks.push(block);
-            blank_before = false;
-            last_line = Some(text);
-        }
-        if width.is_some() {
-            for (b, &first) in blocks.iter_mut().zip(&first_line) {
-                settle(b, &scanned[first as usize]);
-            }
-        }
+        let blocks = reader.blocks(&lines, wrap_width(&lines, wrap), wrap.slack);
         Document {
             blocks,
             source: src,
@@ -219,387 +152,126 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Finds `www.`, which makes a URL of the run it starts.
-static WWW: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
-
-/// UTF-8 continuation bytes in `b`: its length in bytes less its length in
-/// characters, for a slice on character boundaries.
-fn continuation_bytes(b: &[u8]) -> u32 {
-    b.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u32
+/// The lines of a page with their words counted ([`scan::lines`]); a line
+/// holding `www.` (a URL, in an ASCII line too) is left to the slow count.
+fn scan_page(bytes: &[u8]) -> Vec<scan::Line> {
+    let mut scanned = scan::lines(bytes);
+    for at in WWW.find_iter(bytes) {
+        let k = scanned.partition_point(|l| l.start <= at) - 1;
+        scanned[k].special = true;
+    }
+    scanned
 }
 
-const C_SEPARATOR: u8 = 0;
-const C_WORD: u8 = 1;
-const C_CONTINUATION: u8 = 2;
-const C_COLON: u8 = 3;
-const C_W: u8 = 4;
-const C_CHECK: u8 = 5;
-
-/// What each byte of UTF-8 text is for word counting: ASCII letters and
-/// digits are word bytes; `:` may start a URL; other ASCII (whitespace
-/// included) separates; continuation bytes are skipped; lead bytes of
-/// ranges holding separators or unspaced scripts (U+0080–U+00FF, Thai,
-/// U+2000–U+9FFF, U+F900–U+FFFF, U+1xxxx) are decoded; other lead bytes
-/// (Latin extensions, Greek, Cyrillic, Arabic, Hangul, …) start letters.
-static CLASS: [u8; 256] = class_table(false);
-/// [`CLASS`] for a block holding `www.`: there `w` may start a URL.
-static CLASS_WWW: [u8; 256] = class_table(true);
-
-const fn class_table(www: bool) -> [u8; 256] {
-    let mut t = [C_SEPARATOR; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = match b as u8 {
-            b'w' if www => C_W,
-            b':' => C_COLON,
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => C_WORD,
-            0x00..=0x7F => C_SEPARATOR,
-            0x80..=0xBF => C_CONTINUATION,
-            0xC2 | 0xC3 | 0xE0 | 0xE2..=0xE9 | 0xEF | 0xF0 => C_CHECK,
-            _ => C_WORD,
-        };
-        b += 1;
-    }
-    t
+/// (byte offset, trimmed line, its length in characters) of every line.
+fn trimmed_lines<'a>(src: &'a str, scanned: &[scan::Line]) -> Vec<(usize, &'a str, usize)> {
+    let bytes = src.as_bytes();
+    scanned
+        .iter()
+        .map(|l| {
+            let t = trim_end(&src[l.start..l.end]);
+            let trailing = &bytes[l.start + t.len()..l.end];
+            let cont = l.cont as usize - continuation_bytes(trailing) as usize;
+            (l.start, t, t.len() - cont)
+        })
+        .collect()
 }
 
-/// ASCII with no `:`: no URL can start in it and no byte needs decoding.
-/// Written to compile to vector code.
-fn is_plain_ascii(b: &[u8]) -> bool {
-    b.iter()
-        .fold(0u8, |acc, &c| acc | (c & 0x80) | (c == b':') as u8)
-        == 0
+/// What [`Document::from_text_with`] reads a dump's blocks with.
+struct TextReader<'a, 's> {
+    src: &'a str,
+    /// The page's lines as [`scan_page`] counted them.
+    scanned: &'s [scan::Line],
+    /// Whether the page may hold Markdown ([`may_have_markup`]).
+    markup: bool,
 }
 
-/// Words in plain ASCII: the letters and digits that follow something
-/// else. Written to compile to vector code.
-fn count_ascii_words(b: &[u8]) -> u32 {
-    let alnum = |c: u8| ((c | 0x20).wrapping_sub(b'a') < 26) | (c.wrapping_sub(b'0') < 10);
-    let mut words = b.first().is_some_and(|&c| alnum(c)) as u32;
-    // Word starts counted in bytes, 255 positions at a time.
-    let mut start = 1;
-    while start < b.len() {
-        let end = (start + 255).min(b.len());
-        let (cur, prev) = (&b[start..end], &b[start - 1..end - 1]);
-        let n = cur.iter().zip(prev).fold(0u8, |n, (&c, &p)| {
-            n.wrapping_add((alnum(c) & !alnum(p)) as u8)
-        });
-        words += n as u32;
-        start = end;
-    }
-    words
-}
-
-/// The length of the run of plain ASCII (no `:`) that `b` starts with:
-/// sixteen bytes at a time, in vector code, then byte by byte.
-fn plain_ascii_run(b: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = b.get(i..i + 16) {
-        if !is_plain_ascii(chunk) {
-            break;
-        }
-        i += 16;
-    }
-    while i < b.len() && b[i] < 0x80 && b[i] != b':' {
-        i += 1;
-    }
-    i
-}
-
-/// [`count_words`] for text with no `www.`: runs of plain ASCII are counted
-/// with vector code ([`count_ascii_words`]), and only the characters between
-/// them (non-ASCII, `:`) one by one.
-fn count_words_by_runs(t: &str) -> (u32, u32, u32, bool) {
-    let bytes = t.as_bytes();
-    let alnum = |c: u8| c.is_ascii_alphanumeric() as u32;
-    let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
-    let mut i = 0;
-    while i < bytes.len() {
-        let run = plain_ascii_run(&bytes[i..]);
-        if run > 0 {
-            let seg = &bytes[i..i + run];
-            // A word running on from before the run was counted there.
-            words += count_ascii_words(seg) - (in_word & alnum(seg[0]));
-            in_word = alnum(seg[run - 1]);
-            i += run;
-            continue;
-        }
-        let b = bytes[i];
-        if b == b':' {
-            if bytes[i + 1..].starts_with(b"//") {
-                // A URL: counted the slow way, as one word with what led to it.
-                let (w, u, c, _) = count_words(t, &CLASS);
-                return (w, u, c, true);
-            }
-            in_word = 0;
-            i += 1;
-            continue;
-        }
-        // A non-ASCII character.
-        let c = t[i..].chars().next().expect("i is on a char boundary");
-        let len = c.len_utf8();
-        continuation += len as u32 - 1;
-        if CLASS[b as usize] == C_WORD {
-            words += 1 - in_word;
-            in_word = 1;
-        } else {
-            count_char(c, &mut words, &mut in_word, &mut unspaced);
-        }
-        i += len;
-    }
-    (words, unspaced, continuation, false)
-}
-
-/// Counts a non-ASCII character that may separate words, belong to an
-/// unspaced script (counted apart) or be a letter.
-fn count_char(c: char, words: &mut u32, in_word: &mut u32, unspaced: &mut u32) {
-    if is_unspaced_script(c) {
-        *unspaced += 1;
-        *in_word = 0;
-    } else {
-        let w = !is_non_ascii_separator(c) as u32;
-        *words += w & !*in_word;
-        *in_word = w;
-    }
-}
-
-/// Counts words (maximal runs of word characters, a URL being one), the
-/// characters of unspaced scripts, and continuation bytes in `t`; and
-/// whether it holds a URL.
-fn count_words(t: &str, table: &[u8; 256]) -> (u32, u32, u32, bool) {
-    let bytes = t.as_bytes();
-    let n = bytes.len();
-    let (mut words, mut in_word, mut continuation, mut unspaced) = (0u32, 0u32, 0u32, 0u32);
-    let mut has_url = false;
-    let mut i = 0;
-    while i < n {
-        let class = table[bytes[i] as usize];
-        if class <= C_WORD {
-            // 1 for a word byte, 0 for a separator.
-            let w = class as u32;
-            words += w & !in_word;
-            in_word = w;
-            i += 1;
-            continue;
-        }
-        match class {
-            C_CONTINUATION => continuation += 1,
-            C_COLON | C_W => {
-                let url = if class == C_COLON {
-                    bytes[i + 1..].starts_with(b"//")
-                } else {
-                    in_word == 0 && bytes[i..].starts_with(b"www.")
-                };
-                if url {
-                    // The whole whitespace-delimited run is one word: take
-                    // back what its start counted.
-                    let run = bytes[..i]
-                        .iter()
-                        .rposition(u8::is_ascii_whitespace)
-                        .map_or(0, |p| p + 1);
-                    let (w0, u0, _, _) = count_words(&t[run..i], table);
-                    words = words - w0 + 1;
-                    unspaced -= u0;
-                    has_url = true;
-                    in_word = 0;
-                    while i < n && !bytes[i].is_ascii_whitespace() {
-                        continuation += (bytes[i] & 0xC0 == 0x80) as u32;
-                        i += 1;
-                    }
-                    continue;
-                }
-                let w = (class == C_W) as u32;
-                words += w & !in_word;
-                in_word = w;
-            }
-            _ => {
-                // A lead byte that may start a separator or an unspaced script.
-                let c = t[i..].chars().next().expect("i is on a char boundary");
-                count_char(c, &mut words, &mut in_word, &mut unspaced);
-            }
-        }
-        i += 1;
-    }
-    (words, unspaced, continuation, has_url)
-}
-
-/// The text of a block as a reader sees it: Markdown images dropped, links
-/// reduced to their text, lynx link numbers (`[12]`), `**`/`__` emphasis and
-/// leading `#` heading marks removed, line breaks of a wrapped paragraph made
-/// spaces. Borrows when the block has none of these.
-pub fn visible_text(text: &str) -> Cow<'_, str> {
-    let t = trim(text);
-    if !has_markup(t) && memchr::memchr(b'\n', t.as_bytes()).is_none() {
-        return Cow::Borrowed(t);
-    }
-    let t = t.trim_start_matches('#').trim_start();
-    let mut out = String::with_capacity(t.len());
-    let mut rest = t;
-    while let Some(open) = rest.find('[') {
-        // lynx numbers its links: `[12]Home` reads as `Home`.
-        let digits = rest[open + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        if digits > 0 && rest[open + 1 + digits..].starts_with(']') {
-            out.push_str(&rest[..open]);
-            rest = &rest[open + digits + 2..];
-            continue;
-        }
-        let image = rest[..open].ends_with('!');
-        let close = match find_link_end(&rest[open..]) {
-            Some(c) => c,
-            None => {
-                out.push_str(&rest[..open + 1]);
-                rest = &rest[open + 1..];
+impl<'a> TextReader<'a, '_> {
+    /// The blocks of the page's `lines`: one per non-blank line, or, with
+    /// a wrap `width`, one per wrapped paragraph.
+    fn blocks(
+        &self,
+        lines: &[(usize, &'a str, usize)],
+        width: Option<usize>,
+        slack: usize,
+    ) -> Vec<Block<'a>> {
+        let src = self.src;
+        let mut blocks: Vec<Block<'a>> = Vec::with_capacity(lines.len());
+        // In a wrapped dump, the line each block starts on: its block is
+        // settled once all its lines are in.
+        let mut first_line: Vec<u32> = Vec::new();
+        let mut blank_before = false;
+        // Whether the last line added to the last block filled the wrap width.
+        let mut last_line: Option<&str> = None;
+        for (i, &(start, text, _)) in lines.iter().enumerate() {
+            // Trimmed at the end, a line of whitespace is empty.
+            if text.is_empty() {
+                blank_before = !blocks.is_empty();
+                last_line = None;
                 continue;
             }
-        };
-        out.push_str(&rest[..open - image as usize]);
-        let (label, after) = (&rest[open + 1..open + close.0], &rest[open + close.1..]);
-        if !image {
-            out.push_str(label);
+            if let (Some(width), Some(prev), Some(block)) = (width, last_line, blocks.last_mut())
+                && continues_wrapped_line(prev, text, width, slack)
+            {
+                let block_start = block.text.as_ptr() as usize - src.as_ptr() as usize;
+                block.text = &src[block_start..start + text.len()];
+                last_line = Some(text);
+                continue;
+            }
+            let mut block = Block {
+                text,
+                visible: Cow::Borrowed(text),
+                line: i + 1,
+                blank_before,
+                features: Features::default(),
+                html: None,
+            };
+            if width.is_none() {
+                self.settle(&mut block, &self.scanned[i]);
+            } else {
+                first_line.push(i as u32);
+            }
+            blocks.push(block);
+            blank_before = false;
+            last_line = Some(text);
         }
-        rest = after;
+        if width.is_some() {
+            for (b, &first) in blocks.iter_mut().zip(&first_line) {
+                self.settle(b, &self.scanned[first as usize]);
+            }
+        }
+        blocks
     }
-    out.push_str(rest);
-    let out = out.replace("**", "").replace("__", "").replace('\n', " ");
-    Cow::Owned(out.trim().to_string())
-}
 
-/// Whether any line of a page may hold Markdown that [`has_markup`] finds:
-/// `](`, `**`, `__`, a `[` before a digit, or a `#` after nothing but
-/// whitespace on its line. A few vector scans over the whole page.
-fn may_have_markup(b: &[u8]) -> bool {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    static FINDERS: LazyLock<[Finder<'static>; 3]> =
-        LazyLock::new(|| [Finder::new(b"]("), Finder::new(b"**"), Finder::new(b"__")]);
-    FINDERS.iter().any(|f| f.find(b).is_some())
-        || memchr::memchr_iter(b'[', b).any(|i| b.get(i + 1).is_some_and(u8::is_ascii_digit))
-        || memchr::memchr_iter(b'#', b).any(|i| {
-            b[..i]
-                .iter()
-                .rev()
-                .take_while(|&&c| c != b'\n')
-                .all(u8::is_ascii_whitespace)
-        })
-}
-
-/// Whether `t` holds Markdown a reader does not see: a leading `#`, a
-/// link's `](`, `**` or `__` emphasis, or a lynx link number such as `[12]`.
-/// One scan over the bytes that can start them.
-fn has_markup(t: &str) -> bool {
-    let b = t.as_bytes();
-    b.first() == Some(&b'#')
-        || memchr::memchr3_iter(b']', b'*', b'_', b).any(|i| match b[i] {
-            b']' => {
-                b.get(i + 1) == Some(&b'(') || {
-                    // `[12]`: digits back to a `[`.
-                    let d = b[..i]
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.is_ascii_digit())
-                        .count();
-                    d > 0 && i > d && b[i - d - 1] == b'['
+    /// A block's visible text and features, once it has all its lines
+    /// (`line` is its first).
+    fn settle(&self, b: &mut Block<'a>, line: &scan::Line) {
+        let bytes = self.src.as_bytes();
+        let one_line = b.text.len() <= line.end - line.start;
+        b.visible = if self.markup || !one_line {
+            visible_text(b.text)
+        } else {
+            Cow::Borrowed(trim(b.text))
+        };
+        b.features = match &b.visible {
+            // A line the page scan counted: its words are those of the
+            // visible text (whitespace is no word), its characters less
+            // those of the whitespace trimmed off.
+            Cow::Borrowed(v) if one_line && !line.special => {
+                let at = v.as_ptr() as usize - bytes.as_ptr() as usize;
+                let trimmed = continuation_bytes(&bytes[line.start..at])
+                    + continuation_bytes(&bytes[at + v.len()..line.end]);
+                Features {
+                    words: line.words,
+                    chars: v.len() as u32 - (line.cont - trimmed),
+                    bullet: starts_with_bullet(v),
+                    ends_sentence: ends_like_sentence(v),
+                    has_url: false,
                 }
             }
-            c => b.get(i + 1) == Some(&c),
-        })
-}
-
-/// For `[label](target)` at the start of `s`: the offset of `]` and the
-/// offset just past `)`.
-fn find_link_end(s: &str) -> Option<(usize, usize)> {
-    let close = s.find("](")?;
-    if s[1..close].contains('[') {
-        return None;
+            v => Features::of(v),
+        };
     }
-    let mut depth = 0;
-    for (i, c) in s[close + 2..].char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some((close, close + 2 + i + 1)),
-            ')' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The widest a wrapped dump may be.
-const MAX_WRAP: usize = 150;
-
-/// The width a dump was wrapped at, if it was.
-///
-/// Every pair of consecutive lines votes: a width `W` *explains* the break
-/// between them when the first line fits in `W` and the second line's first
-/// word would not have (give or take two columns). The width that explains the
-/// most breaks wins, if it explains at least five, and three in five of the
-/// breaks after lines longer than half of it: in a wrapped dump nearly every
-/// such break is a wrap, while lines that merely happen to fit are rarely
-/// that regular. A dump with one block per line (long lines, short menu
-/// entries one under another) has no such width.
-///
-/// `lines` are (offset, line trimmed at the end, its length in characters).
-fn wrap_width(lines: &[(usize, &str, usize)]) -> Option<usize> {
-    let mut explained = [0i32; MAX_WRAP + 2];
-    // How many breaks follow a line of each length.
-    let mut by_len = [0i32; MAX_WRAP + 2];
-    for pair in lines.windows(2) {
-        // Lines are trimmed at the end: a blank one is empty.
-        let (a, len) = (pair[0].1, pair[0].2);
-        if a.is_empty() || len > MAX_WRAP {
-            continue;
-        }
-        let b = trim(pair[1].1);
-        if b.is_empty() || starts_list_item(b) {
-            continue;
-        }
-        by_len[len] += 1;
-        let first_word = b
-            .bytes()
-            .take_while(|&c| c != b' ')
-            .filter(|&c| c & 0xC0 != 0x80)
-            .count();
-        explained[len] += 1;
-        explained[(len + 3 + first_word).min(MAX_WRAP + 1)] -= 1;
-    }
-    let mut e = 0i32;
-    let mut best: Option<(usize, i32)> = None;
-    for (w, delta) in explained.iter().enumerate().take(MAX_WRAP + 1) {
-        e += delta;
-        if w >= 40 && best.is_none_or(|(_, be)| e > be) {
-            best = Some((w, e));
-        }
-    }
-    let (width, e) = best?;
-    let long_breaks: i32 = by_len[width / 2..=width].iter().sum();
-    (e >= 5 && e * 5 >= long_breaks * 3).then_some(width)
-}
-
-/// A line that starts a list item: a bullet or a number.
-fn starts_list_item(t: &str) -> bool {
-    starts_with_bullet(t) || starts_numbered_item(t)
-}
-
-/// True when `next` continues the paragraph of `prev` in a dump wrapped at
-/// `width`: `prev` had no room left for `next`'s first word, and `next` does
-/// not start a list item.
-fn continues_wrapped_line(prev: &str, next: &str, width: usize) -> bool {
-    let next_trim = trim(next);
-    if starts_list_item(next_trim) {
-        return false;
-    }
-    let first_word = next_trim.split(' ').next().unwrap_or("").chars().count();
-    // Two characters of slack for wrappers that count differently.
-    prev.chars().count() + 1 + first_word + 2 > width
-}
-
-fn starts_numbered_item(t: &str) -> bool {
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && digits <= 3 && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))
 }
 
 /// `s.trim()`, without decoding characters when both ends are ASCII.
@@ -652,46 +324,26 @@ impl Features {
     /// take a branch.
     pub fn of(text: &str) -> Features {
         let t = trim(text);
-        let bytes = t.as_bytes();
-        let www = WWW.find(bytes).is_some();
-        let (words, unspaced, continuation, has_url) = if www {
-            count_words(t, &CLASS_WWW)
-        } else if is_plain_ascii(bytes) {
-            (count_ascii_words(bytes), 0, 0, false)
-        } else {
-            count_words_by_runs(t)
-        };
+        let counted = words::count(t);
         Features {
-            words: words + unspaced.div_ceil(2),
-            chars: bytes.len() as u32 - continuation,
+            words: counted.words,
+            chars: counted.chars,
             bullet: starts_with_bullet(t),
             ends_sentence: ends_like_sentence(t),
-            has_url,
+            has_url: counted.has_url,
         }
     }
 
-    /// A short line with no sentence ending and no list marker: a heading,
-    /// a label, a menu entry or a byline.
-    pub fn is_heading_like(&self) -> bool {
-        self.words >= 1 && self.words <= 14 && !self.ends_sentence && !self.bullet && !self.has_url
+    /// A short line (at most `max_words` words: the cleaner's
+    /// `Tuning::heading_max_words`) with no sentence ending and no list
+    /// marker: a heading, a label, a menu entry or a byline.
+    pub fn is_heading_like(&self, max_words: u32) -> bool {
+        self.words >= 1
+            && self.words <= max_words
+            && !self.ends_sentence
+            && !self.bullet
+            && !self.has_url
     }
-}
-
-/// Non-ASCII characters that separate words: Latin-1 punctuation and symbols
-/// (no-break space, ©, «), general punctuation, symbols and arrows, CJK and
-/// full-width punctuation. Every other non-ASCII character counts as part of a
-/// word: a table-free stand-in for `char::is_alphanumeric`, close enough for
-/// counting words and far cheaper on the hot path.
-fn is_non_ascii_separator(c: char) -> bool {
-    matches!(c as u32,
-        0x80..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE30..=0xFE4F
-        | 0xFEFF | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-}
-
-/// Han, kana and Thai characters: scripts written without spaces between words.
-fn is_unspaced_script(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F | 0x20000..=0x2FA1F)
 }
 
 /// Whether the text starts with one of [`BULLETS`].
@@ -796,7 +448,7 @@ finance director said, and the bridge would open two years after that.\n";
         ));
         let doc = Document::from_text("* [Home](/)\n# Rail operator adds trains\n");
         assert_eq!(doc.blocks[0].visible, "* Home");
-        assert!(doc.blocks[1].features.is_heading_like());
+        assert!(doc.blocks[1].features.is_heading_like(14));
     }
 
     #[test]
@@ -816,9 +468,9 @@ finance director said, and the bridge would open two years after that.\n";
         assert_eq!(f.words, 9);
         assert!(f.ends_sentence && !f.bullet && !f.has_url);
         let f = Features::of("* Subscribe");
-        assert!(f.bullet && !f.ends_sentence && !f.is_heading_like());
+        assert!(f.bullet && !f.ends_sentence && !f.is_heading_like(14));
         let f = Features::of("Trump and Defense Secretary Question Ukraine’s NATO Prospects");
-        assert!(f.is_heading_like());
+        assert!(f.is_heading_like(14));
         let f = Features::of("- Explorepedia. (n.d.-a). https://www.explorepedia.org/explore/x");
         assert!(f.has_url && f.bullet);
         assert_eq!(Features::of("Володимир Зеленський").words, 2);
@@ -868,23 +520,6 @@ finance director said, and the bridge would open two years after that.\n";
             ]), 0..60)
         ) {
             assert_features_agree(&parts.concat());
-        }
-    }
-
-    proptest::proptest! {
-        /// Counting by runs of ASCII gives what counting byte by byte gives,
-        /// on text mixing ASCII, URLs, Latin, punctuation, CJK and Thai.
-        #[test]
-        fn counting_by_runs_agrees_with_byte_by_byte(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
-                "word", " ", "  ", "U.S.", "don’t", "“Quoted”", " — ", "café", "naïve", "×", "é",
-                ":", "10:30", "http://x.org/a", " https://example.com/a-b ", "::", "//", "Привет",
-                "東京", "の", "ไทย", "«", "»", "\u{a0}", "…", "Ünal", "x", "1", "-", "\u{feff}",
-                "ﬁ", "𠀀", "😀", "a:b", "ab1, ",
-            ]), 0..40)
-        ) {
-            let t: String = parts.concat();
-            proptest::prop_assert_eq!(count_words_by_runs(&t), count_words(&t, &CLASS), "{:?}", t);
         }
     }
 

@@ -294,7 +294,8 @@ mod tests {
                 assert!(l.special, "{w:?} holds what the pass cannot count");
             }
             if !l.special {
-                let (words, _, _, _) = crate::document::count_words(w, &crate::document::CLASS);
+                let (words, _, _, _) =
+                    crate::document::words::count_words(w, &crate::document::words::CLASS);
                 assert_eq!(l.words, words, "{w:?}");
             }
         }
