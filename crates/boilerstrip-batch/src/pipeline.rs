@@ -565,6 +565,33 @@ pub fn run_learning(
     total
 }
 
+/// A batch over walked inputs: [`run`], or [`run_learning`] with `learn`;
+/// the inputs that could not be walked or read are failures like any page
+/// (first, in walk order), and the links not followed are counted.
+pub fn run_walked(
+    cleaner: &Cleaner,
+    walked: &crate::input::Walked,
+    config: &BatchConfig,
+    learn: Option<LearnConfig>,
+) -> Summary {
+    let mut summary = match learn {
+        Some(learn) => run_learning(cleaner, &walked.files, config, learn),
+        None => run(cleaner, &walked.files, config),
+    };
+    summary.links_skipped = walked.links_skipped;
+    let mut failures: Vec<Failure> = walked
+        .errors
+        .iter()
+        .map(|e| Failure {
+            path: e.path().to_path_buf(),
+            reason: e.to_string(),
+        })
+        .collect();
+    failures.append(&mut summary.failures);
+    summary.failures = failures;
+    summary
+}
+
 /// The outcome of one `[[test]]` case of a site file.
 #[derive(Debug)]
 pub struct SiteTestOutcome<'b> {
@@ -690,6 +717,88 @@ pub fn run_inputs(
         all.bytes_in += summary.bytes_in;
     }
     Ok(all)
+}
+
+/// An I/O error of a record run's output, naming the file where it has one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordOutputError {
+    /// Creating, writing or renaming `path`.
+    #[error("{}", path.display())]
+    At {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other I/O error.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+fn at(path: &Path) -> impl FnOnce(std::io::Error) -> RecordOutputError + '_ {
+    move |source| RecordOutputError::At {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The folder a file named `path` goes to (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Where a record run writes: a file, through a temporary file in its
+/// folder renamed into place at the end ([`RecordOutput::finish`]), or stdout.
+#[derive(Debug)]
+pub struct RecordOutput {
+    file: Option<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl RecordOutput {
+    /// The output `path` (its folder created), or stdout.
+    pub fn create(path: Option<&Path>) -> Result<RecordOutput, RecordOutputError> {
+        let file = match path {
+            Some(p) => {
+                let dir = folder_of(p);
+                std::fs::create_dir_all(dir).map_err(at(dir))?;
+                let tmp = crate::output::temp_builder().tempfile_in(dir)?;
+                Some((tmp, p.to_path_buf()))
+            }
+            None => None,
+        };
+        Ok(RecordOutput { file })
+    }
+
+    /// A buffered writer to the output (flush it before [`RecordOutput::finish`]).
+    pub fn writer(&mut self) -> Box<dyn std::io::Write + '_> {
+        match &mut self.file {
+            Some((f, _)) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        }
+    }
+
+    /// Renames a file output into place.
+    pub fn finish(self) -> Result<(), RecordOutputError> {
+        if let Some((tmp, path)) = self.file {
+            tmp.persist(&path).map_err(|e| e.error).map_err(at(&path))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a run's failed records whole ([`InputsSummary::dead_letters`]) to
+/// `path`, atomically.
+pub fn write_dead_letters(path: &Path, bytes: &[u8]) -> Result<(), RecordOutputError> {
+    use std::io::Write;
+    let mut tmp = crate::output::temp_builder()
+        .tempfile_in(folder_of(path))
+        .map_err(at(path))?;
+    tmp.write_all(bytes).map_err(at(path))?;
+    tmp.persist(path).map_err(|e| e.error).map_err(at(path))?;
+    Ok(())
 }
 
 #[cfg(test)]
