@@ -195,6 +195,28 @@ struct Tally {
 }
 
 impl Tally {
+    /// The batch's summary: failures in input order.
+    fn into_summary(self, elapsed: Duration) -> Summary {
+        let mut failures = self.failures;
+        failures.sort_by_key(|(i, _)| *i);
+        Summary {
+            pages: self.pages,
+            bytes_in: self.bytes_in,
+            bytes_out: self.bytes_out,
+            removed: Category::ALL
+                .iter()
+                .zip(self.removed)
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| (*c, n))
+                .collect(),
+            fallbacks: self.fallbacks,
+            skipped: self.skipped,
+            failures: failures.into_iter().map(|(_, f)| f).collect(),
+            links_skipped: 0,
+            elapsed,
+        }
+    }
+
     fn merge(mut self, other: Tally) -> Tally {
         self.pages += other.pages;
         self.skipped += other.skipped;
@@ -214,41 +236,8 @@ impl Tally {
 /// the summary, in input order.
 pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summary {
     let start = Instant::now();
-    // Two inputs that map to one output would overwrite each other: the later
-    // one fails instead.
-    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
-    let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
-    for f in files {
-        let out = output_path(
-            &config.out_dir,
-            &crate::input::uncompressed_name(&f.rel),
-            cleaner.output_format().extension(),
-        );
-        planned.push(match out {
-            Ok(p) => match claimed.get(&p) {
-                Some(first) => Err(format!(
-                    "output {} is already the output of {}",
-                    p.display(),
-                    first.display()
-                )),
-                None => {
-                    claimed.insert(p.clone(), &f.path);
-                    Ok(p)
-                }
-            },
-            Err(e) => Err(e.to_string()),
-        });
-    }
-    let bar = config.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  ETA {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    });
+    let planned = plan_outputs(cleaner, files, config);
+    let bar = config.progress.then(|| progress_bar(files.len()));
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let pool = (config.jobs > 1)
         .then(|| {
@@ -303,24 +292,52 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut failures = tally.failures;
-    failures.sort_by_key(|(i, _)| *i);
-    Summary {
-        pages: tally.pages,
-        bytes_in: tally.bytes_in,
-        bytes_out: tally.bytes_out,
-        removed: Category::ALL
-            .iter()
-            .zip(tally.removed)
-            .filter(|(_, n)| *n > 0)
-            .map(|(c, n)| (*c, n))
-            .collect(),
-        fallbacks: tally.fallbacks,
-        skipped: tally.skipped,
-        failures: failures.into_iter().map(|(_, f)| f).collect(),
-        links_skipped: 0,
-        elapsed: start.elapsed(),
+    tally.into_summary(start.elapsed())
+}
+
+/// Each page's output file, in input order. Two inputs that map to one
+/// output would overwrite each other: the later one fails instead.
+fn plan_outputs(
+    cleaner: &Cleaner,
+    files: &[InputFile],
+    config: &BatchConfig,
+) -> Vec<Result<PathBuf, String>> {
+    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
+    let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
+    for f in files {
+        let out = output_path(
+            &config.out_dir,
+            &crate::input::uncompressed_name(&f.rel),
+            cleaner.output_format().extension(),
+        );
+        planned.push(match out {
+            Ok(p) => match claimed.get(&p) {
+                Some(first) => Err(format!(
+                    "output {} is already the output of {}",
+                    p.display(),
+                    first.display()
+                )),
+                None => {
+                    claimed.insert(p.clone(), &f.path);
+                    Ok(p)
+                }
+            },
+            Err(e) => Err(e.to_string()),
+        });
     }
+    planned
+}
+
+/// The progress bar of a batch of `pages` pages.
+fn progress_bar(pages: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(pages as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    bar
 }
 
 /// The repeated lines of one window's text dumps: read in parallel, counted
