@@ -148,7 +148,7 @@ fn the_batch_modules_point_down_the_pipeline() {
     check_order(
         "crates/boilerstrip-batch/src",
         &[
-            "input", "output", "records", "jsonl", "warc", "learn", "pipeline",
+            "input", "output", "records", "jsonl", "warc", "learn", "pipeline", "eval", "bench",
         ],
     );
 }

@@ -112,8 +112,10 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, InputError> {
         }
         bytes.reserve_exact(meta.len() as usize + 1);
     }
+    // One byte over the cap tells a page at the cap from a larger one; the
+    // cap u64::MAX (no cap) must not wrap to 0.
     open(path)?
-        .take(cap + 1)
+        .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::Decompress {
             path: path.to_path_buf(),
@@ -449,6 +451,18 @@ pub fn read_page_capped(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_cap_reads_the_whole_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.txt");
+        let text = "The ferry runs hourly from May to September.\n";
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(read_capped(&path, u64::MAX).unwrap(), text.as_bytes());
+        let page = read_page_capped(&path, None, None, u64::MAX).unwrap();
+        assert!(matches!(&page.body, Body::Text(t) if t == text));
+        assert_eq!(page.bytes, text.len() as u64);
+    }
 
     #[test]
     fn formats_by_extension() {

@@ -48,6 +48,25 @@ pub struct Learner {
 }
 
 impl Learner {
+    /// A learner over the pages of `inputs` (files or directories), each read
+    /// as a page of `site`; with the inputs that could not be walked, then the
+    /// pages that could not be read, in input order.
+    pub fn from_inputs(
+        cleaner: &Cleaner,
+        inputs: &[std::path::PathBuf],
+        site: &boilerstrip::site::Site,
+    ) -> (Learner, Vec<crate::input::InputError>) {
+        let (files, mut errors) = crate::input::collect(inputs, false);
+        let mut learner = Learner::default();
+        for f in &files {
+            match crate::input::read_page(&f.path, None, Some(site)) {
+                Ok(page) => learner.add(cleaner, &page),
+                Err(e) => errors.push(e),
+            }
+        }
+        (learner, errors)
+    }
+
     /// Adds one page (its blocks are counted once each), read with its
     /// site as far as given or guessed ([`InputPage::site`]; an HTML page's
     /// own URL wins over a guess, as when it is cleaned).

@@ -12,12 +12,17 @@
 //!    failure reported; and the run over several record inputs
 //!    ([`pipeline::run_inputs`]);
 //! 4. [`learn`] — a site's repeated blocks learned from many of its pages;
-//! 5. [`output`] — atomic writes and the output tree.
+//! 5. [`output`] — atomic writes and the output tree;
+//! 6. [`eval`] — a directory of pages scored against expected texts (its
+//!    inputs cleaned as a batch, or stored predictions); [`bench`] —
+//!    single-threaded throughput over pages held in memory.
 //!
 //! The core library knows none of this: it cleans one page at a time, and
 //! this crate calls it.
 #![deny(missing_docs)]
 
+pub mod bench;
+pub mod eval;
 pub mod input;
 pub mod jsonl;
 pub mod learn;

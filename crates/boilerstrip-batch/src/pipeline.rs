@@ -195,6 +195,28 @@ struct Tally {
 }
 
 impl Tally {
+    /// The batch's summary: failures in input order.
+    fn into_summary(self, elapsed: Duration) -> Summary {
+        let mut failures = self.failures;
+        failures.sort_by_key(|(i, _)| *i);
+        Summary {
+            pages: self.pages,
+            bytes_in: self.bytes_in,
+            bytes_out: self.bytes_out,
+            removed: Category::ALL
+                .iter()
+                .zip(self.removed)
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| (*c, n))
+                .collect(),
+            fallbacks: self.fallbacks,
+            skipped: self.skipped,
+            failures: failures.into_iter().map(|(_, f)| f).collect(),
+            links_skipped: 0,
+            elapsed,
+        }
+    }
+
     fn merge(mut self, other: Tally) -> Tally {
         self.pages += other.pages;
         self.skipped += other.skipped;
@@ -214,41 +236,8 @@ impl Tally {
 /// the summary, in input order.
 pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summary {
     let start = Instant::now();
-    // Two inputs that map to one output would overwrite each other: the later
-    // one fails instead.
-    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
-    let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
-    for f in files {
-        let out = output_path(
-            &config.out_dir,
-            &crate::input::uncompressed_name(&f.rel),
-            cleaner.output_format().extension(),
-        );
-        planned.push(match out {
-            Ok(p) => match claimed.get(&p) {
-                Some(first) => Err(format!(
-                    "output {} is already the output of {}",
-                    p.display(),
-                    first.display()
-                )),
-                None => {
-                    claimed.insert(p.clone(), &f.path);
-                    Ok(p)
-                }
-            },
-            Err(e) => Err(e.to_string()),
-        });
-    }
-    let bar = config.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  ETA {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar
-    });
+    let planned = plan_outputs(cleaner, files, config);
+    let bar = config.progress.then(|| progress_bar(files.len()));
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let pool = (config.jobs > 1)
         .then(|| {
@@ -303,24 +292,52 @@ pub fn run(cleaner: &Cleaner, files: &[InputFile], config: &BatchConfig) -> Summ
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut failures = tally.failures;
-    failures.sort_by_key(|(i, _)| *i);
-    Summary {
-        pages: tally.pages,
-        bytes_in: tally.bytes_in,
-        bytes_out: tally.bytes_out,
-        removed: Category::ALL
-            .iter()
-            .zip(tally.removed)
-            .filter(|(_, n)| *n > 0)
-            .map(|(c, n)| (*c, n))
-            .collect(),
-        fallbacks: tally.fallbacks,
-        skipped: tally.skipped,
-        failures: failures.into_iter().map(|(_, f)| f).collect(),
-        links_skipped: 0,
-        elapsed: start.elapsed(),
+    tally.into_summary(start.elapsed())
+}
+
+/// Each page's output file, in input order. Two inputs that map to one
+/// output would overwrite each other: the later one fails instead.
+fn plan_outputs(
+    cleaner: &Cleaner,
+    files: &[InputFile],
+    config: &BatchConfig,
+) -> Vec<Result<PathBuf, String>> {
+    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
+    let mut planned: Vec<Result<PathBuf, String>> = Vec::with_capacity(files.len());
+    for f in files {
+        let out = output_path(
+            &config.out_dir,
+            &crate::input::uncompressed_name(&f.rel),
+            cleaner.output_format().extension(),
+        );
+        planned.push(match out {
+            Ok(p) => match claimed.get(&p) {
+                Some(first) => Err(format!(
+                    "output {} is already the output of {}",
+                    p.display(),
+                    first.display()
+                )),
+                None => {
+                    claimed.insert(p.clone(), &f.path);
+                    Ok(p)
+                }
+            },
+            Err(e) => Err(e.to_string()),
+        });
     }
+    planned
+}
+
+/// The progress bar of a batch of `pages` pages.
+fn progress_bar(pages: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(pages as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} pages  {per_sec}  {msg}  ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    bar
 }
 
 /// The repeated lines of one window's text dumps: read in parallel, counted
@@ -565,6 +582,33 @@ pub fn run_learning(
     total
 }
 
+/// A batch over walked inputs: [`run`], or [`run_learning`] with `learn`;
+/// the inputs that could not be walked or read are failures like any page
+/// (first, in walk order), and the links not followed are counted.
+pub fn run_walked(
+    cleaner: &Cleaner,
+    walked: &crate::input::Walked,
+    config: &BatchConfig,
+    learn: Option<LearnConfig>,
+) -> Summary {
+    let mut summary = match learn {
+        Some(learn) => run_learning(cleaner, &walked.files, config, learn),
+        None => run(cleaner, &walked.files, config),
+    };
+    summary.links_skipped = walked.links_skipped;
+    let mut failures: Vec<Failure> = walked
+        .errors
+        .iter()
+        .map(|e| Failure {
+            path: e.path().to_path_buf(),
+            reason: e.to_string(),
+        })
+        .collect();
+    failures.append(&mut summary.failures);
+    summary.failures = failures;
+    summary
+}
+
 /// The outcome of one `[[test]]` case of a site file.
 #[derive(Debug)]
 pub struct SiteTestOutcome<'b> {
@@ -690,6 +734,88 @@ pub fn run_inputs(
         all.bytes_in += summary.bytes_in;
     }
     Ok(all)
+}
+
+/// An I/O error of a record run's output, naming the file where it has one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordOutputError {
+    /// Creating, writing or renaming `path`.
+    #[error("{}", path.display())]
+    At {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other I/O error.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+fn at(path: &Path) -> impl FnOnce(std::io::Error) -> RecordOutputError + '_ {
+    move |source| RecordOutputError::At {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The folder a file named `path` goes to (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Where a record run writes: a file, through a temporary file in its
+/// folder renamed into place at the end ([`RecordOutput::finish`]), or stdout.
+#[derive(Debug)]
+pub struct RecordOutput {
+    file: Option<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl RecordOutput {
+    /// The output `path` (its folder created), or stdout.
+    pub fn create(path: Option<&Path>) -> Result<RecordOutput, RecordOutputError> {
+        let file = match path {
+            Some(p) => {
+                let dir = folder_of(p);
+                std::fs::create_dir_all(dir).map_err(at(dir))?;
+                let tmp = crate::output::temp_builder().tempfile_in(dir)?;
+                Some((tmp, p.to_path_buf()))
+            }
+            None => None,
+        };
+        Ok(RecordOutput { file })
+    }
+
+    /// A buffered writer to the output (flush it before [`RecordOutput::finish`]).
+    pub fn writer(&mut self) -> Box<dyn std::io::Write + '_> {
+        match &mut self.file {
+            Some((f, _)) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        }
+    }
+
+    /// Renames a file output into place.
+    pub fn finish(self) -> Result<(), RecordOutputError> {
+        if let Some((tmp, path)) = self.file {
+            tmp.persist(&path).map_err(|e| e.error).map_err(at(&path))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a run's failed records whole ([`InputsSummary::dead_letters`]) to
+/// `path`, atomically.
+pub fn write_dead_letters(path: &Path, bytes: &[u8]) -> Result<(), RecordOutputError> {
+    use std::io::Write;
+    let mut tmp = crate::output::temp_builder()
+        .tempfile_in(folder_of(path))
+        .map_err(at(path))?;
+    tmp.write_all(bytes).map_err(at(path))?;
+    tmp.persist(path).map_err(|e| e.error).map_err(at(path))?;
+    Ok(())
 }
 
 #[cfg(test)]

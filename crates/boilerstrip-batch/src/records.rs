@@ -196,36 +196,7 @@ pub(crate) fn run_ordered<T: Send>(
                 }
             }
         });
-        let windows = std::iter::from_fn(|| {
-            // The first record of a window is waited for; the rest are
-            // taken only if they are already here.
-            let first = items_rx.recv().ok()?;
-            let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
-            let mut broken = None;
-            let mut take =
-                |window: &mut Vec<_>, item: std::io::Result<Result<T, RecordFailure>>| match item {
-                    Ok(item) => {
-                        window.push(item);
-                        true
-                    }
-                    Err(e) => {
-                        broken = Some(e);
-                        false
-                    }
-                };
-            if take(&mut window, first) {
-                while window.len() < size {
-                    let Ok(item) = items_rx.try_recv() else {
-                        break;
-                    };
-                    if !take(&mut window, item) {
-                        break;
-                    }
-                }
-            }
-            // What was read before an error is written first.
-            Some((window, broken))
-        });
+        let windows = std::iter::from_fn(|| next_window(&items_rx, size));
         for (window, broken) in windows {
             let results: Vec<Result<Cleaned, RecordFailure>> = pool.install(|| {
                 window
@@ -233,21 +204,7 @@ pub(crate) fn run_ordered<T: Send>(
                     .map(|item| item.and_then(&clean))
                     .collect()
             });
-            for r in results {
-                match r {
-                    Ok((json, bytes_in, bytes_out)) => {
-                        output.write_all(json.as_bytes())?;
-                        output.write_all(b"\n")?;
-                        summary.records += 1;
-                        summary.bytes_in += bytes_in;
-                        summary.bytes_out += bytes_out;
-                    }
-                    Err(f) => summary.failures.push(f),
-                }
-            }
-            // Each window's answers go out now: a reader waiting for them
-            // (a pipeline serving one record at a time) gets them.
-            output.flush()?;
+            write_window(results, output, &mut summary)?;
             if let Some(e) = broken {
                 return Err(e);
             }
@@ -255,6 +212,66 @@ pub(crate) fn run_ordered<T: Send>(
         output.flush()
     })?;
     Ok(summary)
+}
+
+/// An item as the reader sends it: an I/O error stops the run.
+type Item<T> = std::io::Result<Result<T, RecordFailure>>;
+
+/// A window of [`run_ordered`]'s items, with the error that ended the input.
+type Window<T> = (Vec<Result<T, RecordFailure>>, Option<std::io::Error>);
+
+/// The next window of [`run_ordered`]: the first item is waited for, the
+/// rest (up to `size`) taken only if they are already here; with the error
+/// that ended the input, if one came (what was read before it is written
+/// first). `None` once the reader is done.
+fn next_window<T>(items: &std::sync::mpsc::Receiver<Item<T>>, size: usize) -> Option<Window<T>> {
+    let first = items.recv().ok()?;
+    let mut window: Vec<Result<T, RecordFailure>> = Vec::with_capacity(size);
+    let mut broken = None;
+    let mut take = |window: &mut Vec<_>, item: Item<T>| match item {
+        Ok(item) => {
+            window.push(item);
+            true
+        }
+        Err(e) => {
+            broken = Some(e);
+            false
+        }
+    };
+    if take(&mut window, first) {
+        while window.len() < size {
+            let Ok(item) = items.try_recv() else {
+                break;
+            };
+            if !take(&mut window, item) {
+                break;
+            }
+        }
+    }
+    Some((window, broken))
+}
+
+/// Writes one window's records in input order (failures are counted in
+/// their place) and flushes: a reader waiting for the answers (a pipeline
+/// serving one record at a time) gets them now.
+fn write_window(
+    results: Vec<Result<Cleaned, RecordFailure>>,
+    output: &mut impl Write,
+    summary: &mut JsonlSummary,
+) -> std::io::Result<()> {
+    for r in results {
+        match r {
+            Ok((json, bytes_in, bytes_out)) => {
+                output.write_all(json.as_bytes())?;
+                output.write_all(b"\n")?;
+                summary.records += 1;
+                summary.bytes_in += bytes_in;
+                summary.bytes_out += bytes_out;
+            }
+            Err(f) => summary.failures.push(f),
+        }
+    }
+    output.flush()
 }
 
 /// Puts a cleaned page into an output record: the rendered text in

@@ -319,116 +319,141 @@ impl<R: BufRead> Stream<R> {
         self.buf.clear();
         self.pos = 0;
         loop {
-            match std::mem::replace(&mut self.state, State::Gone) {
-                State::Gone => return Ok(()),
-                State::Plain(mut raw) => {
-                    let at = raw.offset;
-                    self.buf.resize(64 << 10, 0);
-                    let n = loop {
-                        match raw.read(&mut self.buf) {
-                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                            r => break r?,
-                        }
-                    };
-                    self.origin = at;
-                    self.restore_len(n);
-                    self.state = if n == 0 {
-                        State::Gone
-                    } else {
-                        State::Plain(raw)
-                    };
-                    return Ok(());
-                }
-                State::Between(mut raw) => {
-                    let head = raw.peek(2)?;
-                    if head.is_empty() {
-                        self.restore_len(0);
-                        return Ok(());
-                    }
-                    if head != [0x1f, 0x8b] {
-                        let at = raw.offset;
-                        let skipped = raw.skip_to_gzip_header()?;
-                        self.state = State::Between(raw);
-                        if self.resyncing {
-                            continue;
-                        }
-                        self.resyncing = true;
-                        return Err(std::io::Error::other(Broken {
-                            offset: at,
-                            reason: format!("{skipped} bytes that are not a gzip member, skipped"),
-                        }));
-                    }
-                    let start = raw.offset;
-                    raw.tee = Some(Vec::new());
-                    self.state = State::Member {
-                        decoder: Box::new(flate2::bufread::GzDecoder::new(raw)),
-                        start,
-                        found: self.resyncing,
-                        produced: false,
-                    };
-                    self.resyncing = false;
-                }
+            // Each step returns whether the buffer is ready (bytes, or the end).
+            let ready = match std::mem::replace(&mut self.state, State::Gone) {
+                State::Gone => true,
+                State::Plain(raw) => self.read_plain(raw)?,
+                State::Between(raw) => self.start_member(raw)?,
                 State::Member {
-                    mut decoder,
+                    decoder,
                     start,
                     found,
                     produced,
-                } => {
-                    self.buf.resize(64 << 10, 0);
-                    let read = decoder.read(&mut self.buf);
-                    if !matches!(read, Ok(n) if n > 0) {
-                        self.buf.clear();
-                    }
-                    match read {
-                        Ok(0) => {
-                            let mut raw = decoder.into_inner();
-                            raw.tee = None;
-                            self.state = State::Between(raw);
-                        }
-                        Ok(n) => {
-                            self.origin = start;
-                            self.restore_len(n);
-                            self.state = State::Member {
-                                decoder,
-                                start,
-                                found,
-                                produced: true,
-                            };
-                            return Ok(());
-                        }
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                            self.state = State::Member {
-                                decoder,
-                                start,
-                                found,
-                                produced,
-                            };
-                        }
-                        Err(e) => {
-                            let mut raw = decoder.into_inner();
-                            // Read again from just after the broken member's
-                            // header: a good member may start inside what the
-                            // decoder took for its data.
-                            if let Some(tee) = raw.tee.take()
-                                && tee.len() > 1
-                            {
-                                raw.unread(tee[1..].to_vec(), start + 1);
-                            }
-                            raw.skip_to_gzip_header()?;
-                            self.state = State::Between(raw);
-                            self.resyncing = true;
-                            let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                                "gzip member cut off".to_string()
-                            } else {
-                                format!("broken gzip member: {e}")
-                            };
-                            return Err(std::io::Error::other(Broken {
-                                offset: start,
-                                reason,
-                            }));
-                        }
-                    }
+                } => self.read_member(decoder, start, found, produced)?,
+            };
+            if ready {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Refills from an uncompressed archive.
+    fn read_plain(&mut self, mut raw: Raw<R>) -> std::io::Result<bool> {
+        let at = raw.offset;
+        self.buf.resize(64 << 10, 0);
+        let n = loop {
+            match raw.read(&mut self.buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                r => break r?,
+            }
+        };
+        self.origin = at;
+        self.restore_len(n);
+        self.state = if n == 0 {
+            State::Gone
+        } else {
+            State::Plain(raw)
+        };
+        Ok(true)
+    }
+
+    /// Between members: the end of the archive, the next member's header
+    /// (a decoder is started on it), or bytes that are not a member (skipped
+    /// to the next header, reported once per run of them).
+    fn start_member(&mut self, mut raw: Raw<R>) -> std::io::Result<bool> {
+        let head = raw.peek(2)?;
+        if head.is_empty() {
+            self.restore_len(0);
+            return Ok(true);
+        }
+        if head != [0x1f, 0x8b] {
+            let at = raw.offset;
+            let skipped = raw.skip_to_gzip_header()?;
+            self.state = State::Between(raw);
+            if self.resyncing {
+                return Ok(false);
+            }
+            self.resyncing = true;
+            return Err(std::io::Error::other(Broken {
+                offset: at,
+                reason: format!("{skipped} bytes that are not a gzip member, skipped"),
+            }));
+        }
+        let start = raw.offset;
+        raw.tee = Some(Vec::new());
+        self.state = State::Member {
+            decoder: Box::new(flate2::bufread::GzDecoder::new(raw)),
+            start,
+            found: self.resyncing,
+            produced: false,
+        };
+        self.resyncing = false;
+        Ok(false)
+    }
+
+    /// Inside a member: its next bytes, its end (back between members), or
+    /// its break (reported; reading goes on at the next header).
+    fn read_member(
+        &mut self,
+        mut decoder: Box<flate2::bufread::GzDecoder<Raw<R>>>,
+        start: u64,
+        found: bool,
+        produced: bool,
+    ) -> std::io::Result<bool> {
+        self.buf.resize(64 << 10, 0);
+        let read = decoder.read(&mut self.buf);
+        if !matches!(read, Ok(n) if n > 0) {
+            self.buf.clear();
+        }
+        match read {
+            Ok(0) => {
+                let mut raw = decoder.into_inner();
+                raw.tee = None;
+                self.state = State::Between(raw);
+                Ok(false)
+            }
+            Ok(n) => {
+                self.origin = start;
+                self.restore_len(n);
+                self.state = State::Member {
+                    decoder,
+                    start,
+                    found,
+                    produced: true,
+                };
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                self.state = State::Member {
+                    decoder,
+                    start,
+                    found,
+                    produced,
+                };
+                Ok(false)
+            }
+            Err(e) => {
+                let mut raw = decoder.into_inner();
+                // Read again from just after the broken member's
+                // header: a good member may start inside what the
+                // decoder took for its data.
+                if let Some(tee) = raw.tee.take()
+                    && tee.len() > 1
+                {
+                    raw.unread(tee[1..].to_vec(), start + 1);
                 }
+                raw.skip_to_gzip_header()?;
+                self.state = State::Between(raw);
+                self.resyncing = true;
+                let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    "gzip member cut off".to_string()
+                } else {
+                    format!("broken gzip member: {e}")
+                };
+                Err(std::io::Error::other(Broken {
+                    offset: start,
+                    reason,
+                }))
             }
         }
     }
@@ -865,36 +890,9 @@ impl<R: BufRead> Reader<R> {
         end: &[u8],
     ) -> std::io::Result<Step> {
         if length > MAX_RECORD {
-            let skipped =
-                std::io::copy(&mut (&mut self.stream).take(length), &mut std::io::sink())?;
-            if skipped < length {
-                self.done = true;
-            } else {
-                self.resync()?;
-            }
-            return Ok(self.fail(
-                number,
-                offset,
-                format!("{length} bytes: over the {MAX_RECORD}-byte cap for one record"),
-            ));
+            return self.skip_oversized(length, number, offset);
         }
-        // Where each part of the block came from (a block read past its
-        // record may run into the next gzip member).
-        let mut origins: Vec<(usize, u64)> = Vec::new();
-        let mut body = Vec::with_capacity(length as usize);
-        while (body.len() as u64) < length {
-            if self.stream.fill_buf()?.is_empty() {
-                break;
-            }
-            let origin = self.stream.position();
-            if origins.last().is_none_or(|&(_, o)| o != origin) {
-                origins.push((body.len(), origin));
-            }
-            let buf = self.stream.fill_buf()?;
-            let n = buf.len().min((length - body.len() as u64) as usize);
-            body.extend_from_slice(&buf[..n]);
-            self.stream.consume(n);
-        }
+        let (body, origins) = self.read_body(length)?;
         let missing = length - body.len() as u64;
         if missing > SLACK as u64 {
             self.done = true;
@@ -919,6 +917,57 @@ impl<R: BufRead> Reader<R> {
             ));
             return Ok(Step::Record(record));
         }
+        self.block_end(record, &origins, length, end)
+    }
+
+    /// A block over the cap for one record: skipped, and its record's failure.
+    fn skip_oversized(&mut self, length: u64, number: usize, offset: u64) -> std::io::Result<Step> {
+        let skipped = std::io::copy(&mut (&mut self.stream).take(length), &mut std::io::sink())?;
+        if skipped < length {
+            self.done = true;
+        } else {
+            self.resync()?;
+        }
+        Ok(self.fail(
+            number,
+            offset,
+            format!("{length} bytes: over the {MAX_RECORD}-byte cap for one record"),
+        ))
+    }
+
+    /// Up to `length` bytes of a block (fewer at the end of the file), with
+    /// where each part of it came from (a block read past its record may
+    /// run into the next gzip member): (index in the block, position).
+    fn read_body(&mut self, length: u64) -> std::io::Result<(Vec<u8>, Origins)> {
+        let mut origins: Vec<(usize, u64)> = Vec::new();
+        let mut body = Vec::with_capacity(length as usize);
+        while (body.len() as u64) < length {
+            if self.stream.fill_buf()?.is_empty() {
+                break;
+            }
+            let origin = self.stream.position();
+            if origins.last().is_none_or(|&(_, o)| o != origin) {
+                origins.push((body.len(), origin));
+            }
+            let buf = self.stream.fill_buf()?;
+            let n = buf.len().min((length - body.len() as u64) as usize);
+            body.extend_from_slice(&buf[..n]);
+            self.stream.consume(n);
+        }
+        Ok((body, origins))
+    }
+
+    /// After a whole block: its line ends `end`, then the next record. A
+    /// length a little off is mended with a warning; one far off fails the
+    /// record (`overlong`).
+    fn block_end(
+        &mut self,
+        mut record: Record,
+        origins: &[(usize, u64)],
+        length: u64,
+        end: &[u8],
+    ) -> std::io::Result<Step> {
+        let (number, offset) = (record.number, record.offset);
         // The block is followed by its line ends, then the next record.
         let (next, boundary) = match self.peek(end.len() + SLACK + 16) {
             Ok(n) => n,
@@ -971,6 +1020,19 @@ impl<R: BufRead> Reader<R> {
             ));
             return Ok(Step::Record(record));
         }
+        self.overlong(record, origins, length)
+    }
+
+    /// A block that does not end where its length says: the next record
+    /// may start inside what was read as this block (it is put back), else
+    /// reading resynchronises. The record fails either way.
+    fn overlong(
+        &mut self,
+        mut record: Record,
+        origins: &[(usize, u64)],
+        length: u64,
+    ) -> std::io::Result<Step> {
+        let (number, offset) = (record.number, record.offset);
         // The length is too long: the next record may start inside what
         // was read as this block.
         let reason = format!("block does not end where Content-Length ({length}) says");
@@ -998,6 +1060,9 @@ impl<R: BufRead> Reader<R> {
         Ok(self.fail(number, offset, reason))
     }
 }
+
+/// Where the parts of a block came from: (index in the block, position).
+type Origins = Vec<(usize, u64)>;
 
 /// The offset in `bytes` of the first line (after a line end) that starts
 /// a record.

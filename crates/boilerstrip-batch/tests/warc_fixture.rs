@@ -165,6 +165,7 @@ fn chunked(data: &[u8], size: usize, ext: &str) -> Vec<u8> {
 
 const HTML_UTF8: (&str, &str) = ("Content-Type", "text/html; charset=utf-8");
 
+/// The fixture's records, one case each with what it must give: long because it is the table of cases.
 fn cases() -> Vec<Case> {
     let en = |title: &str, paras: &[&str]| page("en", Some("utf-8"), title, paras).into_bytes();
     let ferry = en("Hourly ferry from May", &FERRY);

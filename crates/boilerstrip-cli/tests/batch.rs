@@ -195,3 +195,37 @@ fn the_text_fixtures_as_one_batch_come_out_as_alone() {
         assert_eq!(got[&format!("{case}.txt")], expected, "{case}");
     }
 }
+
+/// `eval --clean` cleans its inputs as `clean` cleans a batch: the lines the
+/// dumps repeat are counted first (a page cap of "none" once wrapped to 0
+/// and the count saw empty pages), so the shared footer goes.
+#[test]
+fn eval_clean_counts_the_lines_the_batch_repeats() {
+    let input = root().join(SHARED_FOOTER).join("input");
+    let truth: serde_json::Map<String, serde_json::Value> = expected_shared_footer()
+        .into_iter()
+        .map(|(name, text)| (name.trim_end_matches(".txt").to_string(), text.into()))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let truth_file = tmp.path().join("truth.json");
+    std::fs::write(&truth_file, serde_json::Value::Object(truth).to_string()).unwrap();
+    let scores = |extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "--clean",
+            "--truth",
+            truth_file.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        common::stdout(&o)
+    };
+    let counted = scores(&[]);
+    // Each page as `clean` writes it (fixtures/batch/shared-footer/expected).
+    assert!(counted.contains("precision 1.000"), "{counted}");
+    assert!(counted.contains("accuracy 1.000"), "{counted}");
+    let kept = scores(&["--no-repeated"]);
+    assert!(!kept.contains("precision 1.000"), "{kept}");
+}

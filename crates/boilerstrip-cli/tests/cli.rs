@@ -941,6 +941,7 @@ fn json_of(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
+/// A table of two directories that look like hosts, each page cleaned and its site checked end to end (long for the table).
 #[test]
 fn a_page_under_a_dotted_directory_keeps_its_canonical_site() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1032,6 +1033,7 @@ fn a_page_under_a_dotted_directory_keeps_its_canonical_site() {
     );
 }
 
+/// A table of hosts (subdomains of the site file's domain, a sibling under the same suffix), each cleaned end to end (long for the table).
 #[test]
 fn site_files_apply_down_to_the_registrable_domain_never_a_public_suffix() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1264,6 +1266,7 @@ fn markdown_keeps_formatting_and_links_and_images_on_request() {
     );
 }
 
+/// One page end to end through `--output html`, every tag and attribute it may or may not keep checked (long for the list of checks).
 #[test]
 fn html_output_is_minimal_and_safe() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1594,7 +1597,7 @@ fn a_jsonl_filter_answers_each_record_before_its_input_ends() {
 
 /// `--failures FILE` keeps a dead-letter file: each failed JSONL record as it
 /// came, with the reason beside it; each failed WARC record whole, readable
-/// again as an archive.
+/// again as an archive. (Long: one scenario end to end, JSONL then WARC.)
 #[test]
 fn failed_records_are_written_whole_to_the_failures_file() {
     let tmp = tempfile::tempdir().unwrap();

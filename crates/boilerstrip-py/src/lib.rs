@@ -114,6 +114,62 @@ impl Page {
     }
 }
 
+/// `clean_many`'s pages, held: an iterable of str or bytes (not one page).
+fn held_pages(pages: &Bound<'_, PyAny>) -> PyResult<Vec<Page>> {
+    if pages.is_instance_of::<PyString>() || pages.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "pages must be an iterable of pages (str or bytes), not a single page",
+        ));
+    }
+    let mut held = Vec::new();
+    for (i, p) in pages.try_iter()?.enumerate() {
+        held.push(Page::extract(&p?, &format!("pages[{i}]"))?);
+    }
+    Ok(held)
+}
+
+/// `clean_many`'s URLs: one (str or None) per page, or none given.
+fn url_list(urls: Option<&Bound<'_, PyAny>>, pages: usize) -> PyResult<Vec<Option<String>>> {
+    let Some(u) = urls else {
+        return Ok(vec![None; pages]);
+    };
+    let mut v = Vec::new();
+    for (i, x) in u.try_iter()?.enumerate() {
+        let x = x?;
+        v.push(if x.is_none() {
+            None
+        } else {
+            Some(
+                x.extract::<String>()
+                    .map_err(|_| PyTypeError::new_err(format!("urls[{i}] must be str or None")))?,
+            )
+        });
+    }
+    if v.len() != pages {
+        return Err(PyValueError::new_err(format!(
+            "{} pages but {} urls",
+            pages,
+            v.len()
+        )));
+    }
+    Ok(v)
+}
+
+/// The batch's repeated lines, counted in input order over its text dumps
+/// (a page that is not UTF-8 text fails when it is cleaned).
+fn repeated_lines(held: &[Page], format: Choice) -> boilerstrip::repeated::RepeatedLines {
+    let mut counter = boilerstrip::repeated::Counter::default();
+    for p in held {
+        let bytes = p.bytes();
+        if format.of(bytes) == boilerstrip_batch::input::Format::Text
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            counter.add(boilerstrip::repeated::PageLines::of_text(text));
+        }
+    }
+    counter.finish()
+}
+
 /// A page cleaned: the library's result and the output the command line
 /// would write for it.
 struct Done {
@@ -391,57 +447,16 @@ impl PyCleaner {
                 )));
             }
         };
-        if pages.is_instance_of::<PyString>() || pages.is_instance_of::<PyBytes>() {
-            return Err(PyTypeError::new_err(
-                "pages must be an iterable of pages (str or bytes), not a single page",
-            ));
-        }
-        let mut held = Vec::new();
-        for (i, p) in pages.try_iter()?.enumerate() {
-            held.push(Page::extract(&p?, &format!("pages[{i}]"))?);
-        }
-        let urls: Vec<Option<String>> = match urls {
-            None => vec![None; held.len()],
-            Some(u) => {
-                let mut v = Vec::new();
-                for (i, x) in u.try_iter()?.enumerate() {
-                    let x = x?;
-                    v.push(if x.is_none() {
-                        None
-                    } else {
-                        Some(x.extract::<String>().map_err(|_| {
-                            PyTypeError::new_err(format!("urls[{i}] must be str or None"))
-                        })?)
-                    });
-                }
-                if v.len() != held.len() {
-                    return Err(PyValueError::new_err(format!(
-                        "{} pages but {} urls",
-                        held.len(),
-                        v.len()
-                    )));
-                }
-                v
-            }
-        };
+        let held = held_pages(pages)?;
+        let urls = url_list(urls, held.len())?;
         let jobs = match jobs {
             Some(0) => return Err(PyValueError::new_err("jobs must be at least 1")),
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        // The batch's repeated lines, counted in input order over its text
-        // dumps (a page that is not UTF-8 text fails when it is cleaned).
         let counted = repeated.then(|| {
-            let mut counter = boilerstrip::repeated::Counter::default();
-            for p in &held {
-                let bytes = p.bytes();
-                if format.of(bytes) == boilerstrip_batch::input::Format::Text
-                    && let Ok(text) = std::str::from_utf8(bytes)
-                {
-                    counter.add(boilerstrip::repeated::PageLines::of_text(text));
-                }
-            }
-            self.core.with_repeated(Arc::new(counter.finish()))
+            let lines = repeated_lines(&held, format);
+            self.core.with_repeated(Arc::new(lines))
         });
         let core = counted.as_ref().unwrap_or(&self.core);
         let work = |i: usize| {
