@@ -148,7 +148,8 @@ fn the_batch_modules_point_down_the_pipeline() {
     check_order(
         "crates/boilerstrip-batch/src",
         &[
-            "input", "output", "records", "jsonl", "warc", "learn", "pipeline", "eval", "bench",
+            "input", "output", "ruledir", "records", "jsonl", "warc", "learn", "pipeline", "eval",
+            "bench",
         ],
     );
 }

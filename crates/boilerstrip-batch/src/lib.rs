@@ -12,7 +12,9 @@
 //!    failure reported; and the run over several record inputs
 //!    ([`pipeline::run_inputs`]);
 //! 4. [`learn`] — a site's repeated blocks learned from many of its pages;
-//! 5. [`output`] — atomic writes and the output tree;
+//! 5. [`output`] — atomic writes and the output tree; [`ruledir`] — rule
+//!    directories: ftr-site-config files imported into one, every site
+//!    file compiled to check it;
 //! 6. [`eval`] — a directory of pages scored against expected texts (its
 //!    inputs cleaned as a batch, or stored predictions); [`bench`] —
 //!    single-threaded throughput over pages held in memory.
@@ -29,4 +31,5 @@ pub mod learn;
 pub mod output;
 pub mod pipeline;
 pub mod records;
+pub mod ruledir;
 pub mod warc;

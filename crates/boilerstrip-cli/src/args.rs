@@ -79,9 +79,15 @@ pub enum RulesCommand {
         /// ftr-site-config files (`example.com.txt`, `.example.com.txt`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Write `DIR/sites/<host>.toml` instead of printing.
+        /// Write `DIR/sites/<host>.toml` (`DIR/sites/.<host>.toml` for a
+        /// wildcard file, `DIR/global.toml` for `global.txt`) instead of
+        /// printing.
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write over site files that already exist under DIR (without it,
+        /// each is reported and kept, and the exit code is 1).
+        #[arg(long)]
+        force: bool,
     },
     /// The rules in force for a site after defaults, site files and
     /// switched-off ids, in the order they are tried.

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use args::{BenchArgs, Cli, Command, EvalArgs, ExplainArgs, LearnArgs, RulesCommand};
 use boilerstrip::clean::{Cleaner, Config};
 use boilerstrip::rules::{RuleBook, RuleDir};
-use boilerstrip::site::{Site, SiteSource};
+use boilerstrip::site::Site;
 use boilerstrip_batch::eval::{CleanedDir, Truth, TruthError};
 use boilerstrip_batch::input;
 use boilerstrip_batch::pipeline::{self, RecordOutput};
@@ -32,8 +32,8 @@ fn main() -> ExitCode {
         Command::Learn(a) => learn(a),
         Command::Rules(RulesCommand::Check { dirs }) => rules_check(&dirs),
         Command::Rules(RulesCommand::Test { dir }) => rules_test(dir),
-        Command::Rules(RulesCommand::ImportFtr { files, out }) => {
-            import_ftr(&files, out.as_deref())
+        Command::Rules(RulesCommand::ImportFtr { files, out, force }) => {
+            import_ftr(&files, out.as_deref(), force)
         }
         Command::Rules(RulesCommand::List { rules, site }) => {
             rules_list(&rules, site.as_ref().map(Site::host))
@@ -276,7 +276,12 @@ fn explain(args: ExplainArgs) -> Result<ExitCode> {
 
 fn rules_check(dirs: &[PathBuf]) -> Result<ExitCode> {
     let dirs: Vec<RuleDir> = dirs.iter().cloned().map(RuleDir).collect();
-    Ok(exit(!report::rules_check(&RuleBook::load(&dirs))))
+    let loaded = RuleBook::load(&dirs);
+    let failed = loaded
+        .as_ref()
+        .map(boilerstrip_batch::ruledir::check_site_files)
+        .unwrap_or_default();
+    Ok(exit(!report::rules_check(&loaded, &failed)))
 }
 
 fn rules_list(dirs: &[PathBuf], site: Option<&str>) -> Result<ExitCode> {
@@ -332,44 +337,11 @@ fn learn(args: LearnArgs) -> Result<ExitCode> {
     Ok(exit(!errors.is_empty()))
 }
 
-fn import_ftr(files: &[PathBuf], out: Option<&Path>) -> Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    for file in files {
-        let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let imported = boilerstrip::rules::ftr::import(&name, &text);
-        if let Err(e) = Site::parse(&imported.host, SiteSource::Flag) {
-            eprintln!("{}: not translated: the file's name {e}", file.display());
-            continue;
-        }
-        for u in &imported.untranslated {
-            eprintln!(
-                "{}:{}: not translated: {}",
-                file.display(),
-                u.line,
-                u.reason
-            );
-        }
-        match out {
-            Some(dir) => {
-                let path = dir.join("sites").join(format!("{}.toml", imported.host));
-                boilerstrip_batch::output::write_atomic(
-                    &path,
-                    imported.toml.as_bytes(),
-                    Some(file),
-                )?;
-                eprintln!("{} -> {}", file.display(), path.display());
-            }
-            None => {
-                if files.len() > 1 {
-                    writeln!(stdout, "# ===== sites/{}.toml", imported.host)?;
-                }
-                stdout.write_all(imported.toml.as_bytes())?;
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+fn import_ftr(files: &[PathBuf], out: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let imported = boilerstrip_batch::ruledir::import_ftr(files, out, force)?;
+    Ok(exit(!report::ftr_import(
+        &imported,
+        out.is_some(),
+        files.len(),
+    )?))
 }

@@ -174,8 +174,15 @@ pub fn explain(
 
 /// The outcome of `rules check`: the rule set's size, to stdout; or every
 /// problem (to stdout, their count to stderr). Whether the rules are fine.
-pub fn rules_check(loaded: &Result<RuleBook, RulesError>) -> bool {
+pub fn rules_check(loaded: &Result<RuleBook, RulesError>, failed: &[RulesError]) -> bool {
     match loaded {
+        Ok(_) if !failed.is_empty() => {
+            for e in failed {
+                println!("{e}");
+            }
+            eprintln!("{} site file(s) do not compile", failed.len());
+            false
+        }
         Ok(book) => {
             let sites = book.site_hosts().count();
             println!(
@@ -248,4 +255,53 @@ pub fn site_test(outcome: &SiteTestOutcome) {
             println!("      {p}");
         }
     }
+}
+
+/// What `rules import-ftr` did: each untranslated line as FILE:LINE, each
+/// file that is no site, each merge, each file written or kept; without an
+/// output directory, the translations themselves to stdout. Whether every
+/// translation was written (or printed).
+pub fn ftr_import(
+    imported: &boilerstrip_batch::ruledir::FtrImport,
+    to_dir: bool,
+    inputs: usize,
+) -> std::io::Result<bool> {
+    for (file, why) in &imported.not_sites {
+        eprintln!("{}: not translated: {why}", file.display());
+    }
+    for (file, u) in &imported.untranslated {
+        eprintln!(
+            "{}:{}: not translated: {}",
+            file.display(),
+            u.line,
+            u.reason
+        );
+    }
+    for (path, sources) in &imported.merged {
+        let names: Vec<String> = sources.iter().map(|s| s.display().to_string()).collect();
+        eprintln!(
+            "{path}: {} stand for the same site file: merged into it, each file's rules under ids of their own",
+            names.join(" and ")
+        );
+    }
+    if to_dir {
+        for path in &imported.written {
+            eprintln!("wrote {}", path.display());
+        }
+        for path in &imported.kept {
+            eprintln!(
+                "{}: exists, not overwritten (--force to write over it)",
+                path.display()
+            );
+        }
+        return Ok(imported.kept.is_empty());
+    }
+    let mut out = std::io::stdout().lock();
+    for (path, _, toml) in &imported.outputs {
+        if inputs > 1 {
+            writeln!(out, "# ===== {path}")?;
+        }
+        out.write_all(toml.as_bytes())?;
+    }
+    Ok(true)
 }

@@ -784,14 +784,17 @@ fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
         ".harbor.example.txt:3: not translated: strip: XPath \"//p[last()]\"",
     );
     assert_stderr_has(&o, ".harbor.example.txt:4: not translated: next_page_link");
-    let site = std::fs::read_to_string(out.join("sites/harbor.example.toml")).unwrap();
+    // `.harbor.example.txt` is ftr's wildcard form: the subdomains only.
+    let site = std::fs::read_to_string(out.join("sites/.harbor.example.toml")).unwrap();
     assert!(site.contains(r#"div[class*="promo"]"#), "{site}");
+    assert!(!out.join("sites/harbor.example.toml").exists());
     let o = run(&["rules", "check", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 
-    // A name that is a public suffix stands for its `www.` host; a bare
-    // top-level domain is no site and is reported, not written.
-    for name in ["gov.uk.txt", "global.txt"] {
+    // A name that is a public suffix stands for its `www.` host;
+    // `global.txt` is for every site (a default-layer file); a file whose
+    // name is no host is reported, not written.
+    for name in ["gov.uk.txt", "global.txt", "LICENSE.txt"] {
         std::fs::write(tmp.path().join(name), "strip: //div[@id='promo']\n").unwrap();
     }
     let o = run(&[
@@ -799,18 +802,64 @@ fn import_ftr_writes_site_files_and_reports_what_it_cannot_translate() {
         "import-ftr",
         tmp.path().join("gov.uk.txt").to_str().unwrap(),
         tmp.path().join("global.txt").to_str().unwrap(),
+        tmp.path().join("LICENSE.txt").to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.join("sites/www.gov.uk.toml").is_file());
+    assert!(out.join("global.toml").is_file());
     assert_stderr_has(
         &o,
-        "global.txt: not translated: the file's name \"global\" is not a site",
+        "LICENSE.txt: not translated: LICENSE.txt is not a site config",
     );
-    assert!(!out.join("sites/global.toml").exists());
+    assert!(!out.join("sites/license.toml").exists());
     let o = run(&["rules", "check", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Two ftr files for one host are merged, never one written over the
+/// other; a site file already on disk is kept unless `--force`.
+#[test]
+fn import_ftr_reports_collisions_and_never_overwrites_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bare = tmp.path().join("harbor.example.txt");
+    let www = tmp.path().join("www.harbor.example.txt");
+    std::fs::write(&bare, "strip: //div[@id='rail']\n").unwrap();
+    std::fs::write(&www, "strip: //aside[@class='more-stories']\n").unwrap();
+    let out = tmp.path().join("rules");
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "rules",
+            "import-ftr",
+            bare.to_str().unwrap(),
+            www.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = import(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_stderr_has(&o, "sites/harbor.example.toml: ");
+    assert_stderr_has(&o, "stand for the same site file: merged");
+    let path = out.join("sites/harbor.example.toml");
+    let site = std::fs::read_to_string(&path).unwrap();
+    assert!(site.contains(r#"div[id="rail"]"#), "{site}");
+    assert!(site.contains(r#"aside[class="more-stories"]"#), "{site}");
+    let o = run(&["rules", "check", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+
+    // The user edits the file; a second import keeps it, says so, exits 1.
+    std::fs::write(&path, "# mine\n").unwrap();
+    let o = import(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_stderr_has(&o, "exists, not overwritten (--force to write over it)");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    let o = import(&["--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&path).unwrap().contains("rail"));
 }
 
 #[test]
