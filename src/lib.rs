@@ -6,17 +6,24 @@
 //! module per stage:
 //!
 //! 1. [`site`] — which site a page belongs to (the host whose site files
-//!    apply) and where that came from; [`charset`] — how a page's bytes
+//!    apply) and where that came from; `charset` — how a page's bytes
 //!    become text;
-//! 2. [`document`] — turns a page into ordered blocks with cheap features;
+//! 2. `document` — turns a page into ordered blocks with cheap features;
 //! 3. [`rules`] — loads and checks rule files, compiles them once per site;
 //! 4. [`clean`] — decides block by block what is article and what is
 //!    boilerplate, recording the rule or detector behind every removal;
 //!    [`repeated`] — the lines a batch repeats, counted by the caller and
 //!    handed to the cleaner;
-//! 5. [the `format` module](crate::format) — the kept blocks as Markdown or minimal HTML;
+//! 5. `format` — the kept blocks as Markdown or minimal HTML;
 //!
-//! and [`eval`] to measure accuracy the way our benchmarks do.
+//! and `eval` to measure accuracy the way our benchmarks do.
+//!
+//! The stages a caller drives are public: [`clean`] (the [`Cleaner`] and
+//! its [`Config`]), [`rules`] (rule books, rule directories, the
+//! ftr-site-config translation), [`site`] and [`repeated`]. `charset`,
+//! `document`, `format` and `eval` are the cleaner's own steps, public for
+//! the batch crate and the Python bindings only and hidden from these
+//! docs: their API may change in any release.
 //!
 //! ```
 //! use boilerstrip::{Cleaner, Config, RuleBook};
@@ -50,10 +57,14 @@ pub use clean::{
 pub use rules::{Category, RuleBook, RulesError};
 pub use site::Site;
 
+#[doc(hidden)]
 pub mod charset;
 pub mod clean;
+#[doc(hidden)]
 pub mod document;
+#[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
 pub mod format;
 pub mod repeated;
 pub mod rules;

@@ -16,7 +16,7 @@
 //!    directories: ftr-site-config files imported into one, every site
 //!    file compiled to check it;
 //! 6. [`eval`] — a directory of pages scored against expected texts (its
-//!    inputs cleaned as a batch, or stored predictions); [`bench`] —
+//!    inputs cleaned as a batch, or stored predictions); [`bench`](mod@bench) —
 //!    single-threaded throughput over pages held in memory.
 //!
 //! The core library knows none of this: it cleans one page at a time, and
