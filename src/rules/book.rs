@@ -77,6 +77,9 @@ struct SiteFile {
     /// A wildcard file (`sites/.example.com.toml`): for the subdomains of
     /// `host` only, not for `host` and `www.host` themselves.
     wildcard: bool,
+    /// A file that says `subdomains = false`: for `host` and `www.host`
+    /// only, not for the subdomains.
+    exact: bool,
     /// `host`, or `.host` for a wildcard file.
     label: String,
     /// Where it was read from.
@@ -229,11 +232,13 @@ impl RuleBook {
     fn slot_of(&self, site: Option<&str>) -> Option<usize> {
         use crate::site::{Site, SiteSource};
         let site = site.and_then(|s| Site::new(s, SiteSource::Flag))?;
-        site.lookup().find_map(|name| {
-            self.keys
-                .get(name)
-                .map(|slots| slots[usize::from(name != site.host())])
-        })
+        site.lookup()
+            .find_map(|name| {
+                self.keys
+                    .get(name)
+                    .map(|slots| slots[usize::from(name != site.host())])
+            })
+            .filter(|&i| i != NO_SLOT)
     }
 
     /// A slot's set, compiled on first use.
@@ -334,6 +339,14 @@ fn default_rules(defaults: Vec<Vec<Source>>, problems: &mut Vec<RuleProblem>) ->
                     message: "`[[test]]` belongs in a site file, not in default rules".into(),
                 });
             }
+            if let Some((_, line)) = file.subdomains {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line,
+                    col: 1,
+                    message: "`subdomains` belongs in a site file, not in default rules".into(),
+                });
+            }
             for rule in file.rules {
                 if let Some(other) = layer_ids.insert(rule.id.clone(), rule.origin.to_string()) {
                     problems.push(RuleProblem {
@@ -377,6 +390,17 @@ fn site_files(
             continue;
         }
         if let Some(file) = parse_into(&src, problems) {
+            if let (true, Some((false, line))) = (wildcard, file.subdomains) {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line,
+                    col: 1,
+                    message: "`subdomains = false` in a wildcard file (`.host.toml`, for the \
+                              subdomains only) leaves it no page"
+                        .into(),
+                });
+                continue;
+            }
             tests.extend(file.tests.iter().map(|t| SiteTestCase {
                 host: host.clone(),
                 file: src.name.clone(),
@@ -390,6 +414,7 @@ fn site_files(
                 },
                 host,
                 wildcard,
+                exact: file.subdomains.is_some_and(|(s, _)| !s),
                 name: src.name,
                 file,
             });
@@ -445,12 +470,23 @@ fn plan_slots(site_files: &[SiteFile]) -> (Vec<Slot>, HashMap<String, [usize; 2]
                 .flatten()
                 .copied()
                 .filter(|&i| {
+                    // The page is the file's host itself, or below it.
                     let g = &site_files[i];
-                    below == 1 || !g.wildcard || g.host != f.host
+                    if below == 0 && g.host == f.host {
+                        !g.wildcard
+                    } else {
+                        !g.exact
+                    }
                 })
                 .collect();
             chain.sort_unstable();
             chain.sort_by_key(|&i| (site_files[i].host.len(), site_files[i].wildcard));
+            if chain.is_empty() {
+                // No file applies (a page below an exact file's host): the
+                // defaults.
+                *slot = NO_SLOT;
+                continue;
+            }
             *slot = *by_chain.entry(chain.clone()).or_insert_with(|| {
                 slots.push(Slot {
                     host: f.host.clone(),
@@ -464,6 +500,9 @@ fn plan_slots(site_files: &[SiteFile]) -> (Vec<Slot>, HashMap<String, [usize; 2]
     }
     (slots, keys)
 }
+
+/// The slot of a page no site file applies to: the defaults serve it.
+const NO_SLOT: usize = usize::MAX;
 
 /// The defaults with a chain of site files on top: each file switches off
 /// the ids it names, then overrides or adds its rules.
@@ -711,6 +750,78 @@ mod tests {
         );
         let hosts: Vec<&str> = book.site_hosts().collect();
         assert_eq!(hosts, [".blogs.example.org", ".example.com", "example.com"]);
+    }
+
+    #[test]
+    fn an_exact_file_is_for_its_host_and_www_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let rule = |id: &str, phrase: &str| {
+            format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
+        };
+        write(
+            tmp.path(),
+            "sites/example.com.toml",
+            &format!(
+                "subdomains = false\n{}",
+                rule("example.plus", "Only on Example Plus")
+            ),
+        );
+        write(
+            tmp.path(),
+            "sites/.example.com.toml",
+            &rule("example.sections", "Example sections desk picks"),
+        );
+        write(
+            tmp.path(),
+            "sites/example.org.toml",
+            &format!(
+                "subdomains = false\n{}",
+                rule("org.plus", "Only on Org Plus")
+            ),
+        );
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let site = |s: &str| book.for_site(Some(s));
+        for page in ["example.com", "www.example.com"] {
+            assert_eq!(
+                matched(site(page), "Only on Example Plus").as_deref(),
+                Some("example.plus")
+            );
+            assert_eq!(matched(site(page), "Example sections desk picks"), None);
+        }
+        let sub = site("sport.example.com");
+        assert_eq!(
+            matched(sub, "Only on Example Plus"),
+            None,
+            "exact: not below"
+        );
+        assert_eq!(
+            matched(sub, "Example sections desk picks").as_deref(),
+            Some("example.sections")
+        );
+        assert_eq!(
+            matched(site("example.org"), "Only on Org Plus").as_deref(),
+            Some("org.plus")
+        );
+        assert!(Arc::ptr_eq(site("news.example.org"), book.for_site(None)));
+
+        // In a default file, or a wildcard file, it is a problem.
+        write(
+            tmp.path(),
+            "sites/.example.net.toml",
+            "subdomains = false\n",
+        );
+        write(tmp.path(), "mine.toml", "subdomains = true\n");
+        let err = RuleBook::load(&[RuleDir(tmp.path().into())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("mine.toml:1:1: `subdomains` belongs in a site file"),
+            "{err}"
+        );
+        assert!(
+            err.contains(".example.net.toml:1:1: `subdomains = false` in a wildcard"),
+            "{err}"
+        );
     }
 
     #[test]

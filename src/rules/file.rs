@@ -15,6 +15,10 @@ pub struct RuleFile {
     /// Test cases (site files): a stored page and text that must and must not
     /// survive cleaning.
     pub tests: Vec<SiteTest>,
+    /// `subdomains = false` (site files): the file is for its host and
+    /// `www.` under it only, as ftr-site-config's `example.com.txt` is;
+    /// with the line it was written on. `None`: the host and its subdomains.
+    pub subdomains: Option<(bool, usize)>,
 }
 
 /// A site file's test case.
@@ -58,6 +62,8 @@ impl SiteTest {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    #[serde(default)]
+    subdomains: Option<Spanned<bool>>,
     #[serde(default)]
     disable: Vec<Spanned<String>>,
     #[serde(default)]
@@ -216,11 +222,15 @@ pub fn parse_rule_file(name: &str, src: &str) -> Result<RuleFile, Vec<RuleProble
         .map(|d| (d.get_ref().clone(), loc.at(d.span().start).0))
         .collect();
     let tests = raw.test.into_iter().map(|t| check.test(t)).collect();
+    let subdomains = raw
+        .subdomains
+        .map(|s| (*s.get_ref(), loc.at(s.span().start).0));
     if check.problems.is_empty() {
         Ok(RuleFile {
             rules,
             disable,
             tests,
+            subdomains,
         })
     } else {
         Err(check.problems)

@@ -179,6 +179,9 @@ impl Parsed {
     }
 }
 
+/// The line that keeps a site file to its host (and `www.` under it).
+const EXACT: &str = "subdomains = false";
+
 /// Translates an ftr-site-config file.
 pub fn import(file_name: &str, text: &str) -> Imported {
     let target = Target::of_file_name(file_name);
@@ -196,6 +199,12 @@ pub fn import(file_name: &str, text: &str) -> Imported {
         }
         Target::Global => toml.push_str("# For every site.\n"),
         _ => {}
+    }
+    if let Target::Host(h) = &target {
+        let _ = writeln!(
+            toml,
+            "# As ftr reads it: for {h} and www.{h}, not for other subdomains.\n{EXACT}"
+        );
     }
     if !parsed.untranslated.is_empty() {
         let _ = writeln!(
@@ -313,7 +322,8 @@ pub fn import_all(files: &[(String, String)]) -> Collection {
                 let toml = imported
                     .toml
                     .replace(".ftr-strip\"\n", &format!(".ftr{n}-strip\"\n"))
-                    .replace(".ftr-body\"\n", &format!(".ftr{n}-body\"\n"));
+                    .replace(".ftr-body\"\n", &format!(".ftr{n}-body\"\n"))
+                    .replace(&format!("{EXACT}\n"), "");
                 let _ = write!(
                     out.toml,
                     "\n# ----- merged: {name} stands for the same file\n{toml}"
@@ -475,6 +485,9 @@ test_contains: A night ferry will cross the bay
 ";
         let imported = import(".example.com.txt", ftr);
         assert_eq!(imported.host, "example.com");
+        let exact = import("example.com.txt", ftr);
+        let file = crate::rules::parse_rule_file("exact.toml", &exact.toml).unwrap();
+        assert_eq!(file.subdomains.map(|s| s.0), Some(false), "{}", exact.toml);
         let lines: Vec<usize> = imported.untranslated.iter().map(|u| u.line).collect();
         assert_eq!(lines, vec![2, 5, 7], "{:#?}", imported.untranslated);
         let file = crate::rules::parse_rule_file("imported.toml", &imported.toml).unwrap();
