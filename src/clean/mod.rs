@@ -585,7 +585,8 @@ impl Cleaner {
             }),
             container_depth: self.config.tuning.container_depth,
         };
-        let mut rendered = html::render_parsed_with(&doc, &|e| rules.select(e), options);
+        let mut rendered =
+            html::render_parsed_with(&doc, &|e| rules.select_with_action(e), options);
         if let Some(rich) = rendered.rich.as_mut() {
             rich.base = base_url(rich.base_href.as_deref(), page_url, rendered.url.as_deref());
         }

@@ -559,7 +559,7 @@ fn without_ranges<'h>(html: &'h str, drop: &[(usize, usize)]) -> std::borrow::Co
 
 /// Renders a page. `select` names the selector rule, if any, that an element
 /// matches; the lines inside the outermost matched element carry it.
-pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
+pub fn render(html: &str, select: &dyn Fn(&ElementRef<'_>) -> Option<(usize, bool)>) -> Rendered {
     render_parsed(&parse(html), select)
 }
 
@@ -571,7 +571,10 @@ pub fn parse(html: &str) -> Html {
 }
 
 /// [`render`] for a page already [`parse`]d.
-pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usize>) -> Rendered {
+pub fn render_parsed(
+    doc: &Html,
+    select: &dyn Fn(&ElementRef<'_>) -> Option<(usize, bool)>,
+) -> Rendered {
     render_parsed_with(doc, select, RenderOptions::default())
 }
 
@@ -579,7 +582,7 @@ pub fn render_parsed(doc: &Html, select: &dyn Fn(&ElementRef<'_>) -> Option<usiz
 /// the tree (`Walk`), then what only the whole page tells.
 pub fn render_parsed_with(
     doc: &Html,
-    select: &dyn Fn(&ElementRef<'_>) -> Option<usize>,
+    select: &dyn Fn(&ElementRef<'_>) -> Option<(usize, bool)>,
     options: RenderOptions,
 ) -> Rendered {
     let mut w = Walk::new(doc, select, options);
@@ -604,13 +607,17 @@ pub fn render_parsed_with(
 /// elements open now.
 struct Walk<'s> {
     r: Renderer,
-    select: &'s dyn Fn(&ElementRef<'_>) -> Option<usize>,
+    select: &'s dyn Fn(&ElementRef<'_>) -> Option<(usize, bool)>,
     /// Open elements whose content is not rendered (`<head>`, `<script>`, …).
     skip_depth: usize,
     /// Open `<a>` elements.
     link_depth: usize,
-    /// (node, rule) of the outermost selected element open now.
+    /// (node, rule) of the outermost element a selector that drops
+    /// selected, open now.
     selected: Option<(ego_tree::NodeId, usize)>,
+    /// (node, rule) of the outermost element a keep selector selected, open
+    /// now: its lines are that rule's, whatever drop selector holds them.
+    kept: Option<(ego_tree::NodeId, usize)>,
     /// The text of the page's first `<h1>`, the title of last resort.
     first_h1: Option<String>,
     /// Inside the first `<h1>`.
@@ -625,7 +632,7 @@ struct Walk<'s> {
 impl<'s> Walk<'s> {
     fn new(
         doc: &Html,
-        select: &'s dyn Fn(&ElementRef<'_>) -> Option<usize>,
+        select: &'s dyn Fn(&ElementRef<'_>) -> Option<(usize, bool)>,
         options: RenderOptions,
     ) -> Walk<'s> {
         let r = Renderer {
@@ -651,15 +658,44 @@ impl<'s> Walk<'s> {
             skip_depth: 0,
             link_depth: 0,
             selected: None,
+            kept: None,
             first_h1: None,
             in_h1: false,
             page_text: text_len(&doc.root_element()),
         }
     }
 
-    /// The selector rule of the lines being collected, if any.
+    /// The selector rule of the lines being collected, if any: a keep
+    /// rule's wins.
     fn rule(&self) -> Option<usize> {
-        self.selected.map(|s| s.1)
+        self.kept.or(self.selected).map(|s| s.1)
+    }
+
+    /// Whether an element starts a selected region, and whose. A keep rule
+    /// selects any element, `<article>` or `<body>` too, inside a dropped
+    /// one or not; a rule that drops never takes the page's frame
+    /// (`<html>`, `<body>`, `<main>`, `<article>`) or an element holding
+    /// two thirds of its text, and the outermost one wins.
+    fn select_at(&mut self, node: ego_tree::NodeRef<'_, Node>, name: &str) {
+        if self.kept.is_some() {
+            return;
+        }
+        let Some(er) = ElementRef::wrap(node) else {
+            return;
+        };
+        let Some((rule, keep)) = (self.select)(&er) else {
+            return;
+        };
+        if keep {
+            self.r.flush(self.rule());
+            self.kept = Some((node.id(), rule));
+        } else if self.selected.is_none()
+            && !matches!(name, "html" | "body" | "main" | "article")
+            && text_len(&er) * 3 < self.page_text * 2
+        {
+            self.r.flush(None);
+            self.selected = Some((node.id(), rule));
+        }
     }
 
     /// An element opens.
@@ -675,15 +711,7 @@ impl<'s> Walk<'s> {
         if name == "html" {
             self.r.out.lang = el.attr("lang").map(str::to_string);
         }
-        if self.selected.is_none()
-            && !matches!(name, "html" | "body" | "main" | "article")
-            && let Some(er) = ElementRef::wrap(node)
-            && let Some(rule) = (self.select)(&er)
-            && text_len(&er) * 3 < self.page_text * 2
-        {
-            self.r.flush(None);
-            self.selected = Some((node.id(), rule));
-        }
+        self.select_at(node, name);
         self.open_line(name, el);
         self.r.count_cells(name);
         if let Some(b) = self.r.rich.as_mut() {
@@ -702,9 +730,10 @@ impl<'s> Walk<'s> {
     /// What an opening element does to the lines: a block element (or a
     /// `<br>`) ends the line before it, a cell spaces its row's line.
     fn open_line(&mut self, name: &str, el: &scraper::node::Element) {
+        let rule = self.rule();
         let r = &mut self.r;
         match name {
-            "br" => r.flush(self.selected.map(|s| s.1)),
+            "br" => r.flush(rule),
             // A table row is one line; its cells are spaced
             // apart, each still a container of its own.
             "td" | "th" => {
@@ -715,7 +744,7 @@ impl<'s> Walk<'s> {
             "a" => self.link_depth += 1,
             "img" => {}
             _ if is_block(name) => {
-                r.flush(self.selected.map(|s| s.1));
+                r.flush(rule);
                 r.open_container(name, el);
                 if name == "li" {
                     r.line.push_str("* ");
@@ -763,12 +792,16 @@ impl<'s> Walk<'s> {
             r.quotes -= (name == "blockquote" && r.quotes > 0) as usize;
             self.in_h1 &= name != "h1";
         }
+        if self.kept.is_some_and(|(id, _)| id == node.id()) {
+            r.flush(rule);
+            self.kept = None;
+        }
         if self.selected.is_some_and(|(id, _)| id == node.id()) {
             r.flush(rule);
             self.selected = None;
         }
         if is_marked_body(el) {
-            r.flush(self.selected.map(|s| s.1));
+            r.flush(self.kept.or(self.selected).map(|s| s.1));
             r.marked = r.marked.saturating_sub(1);
         }
         if name == "table" {
@@ -782,8 +815,9 @@ impl<'s> Walk<'s> {
     /// The last line, the title of last resort, which tables are data
     /// tables, and the inline formatting: what only the whole page tells.
     fn finish(mut self) -> Rendered {
+        let rule = self.rule();
         let r = &mut self.r;
-        r.flush(self.selected.map(|s| s.1));
+        r.flush(rule);
         if r.out.title.is_none() {
             r.out.title = self
                 .first_h1
@@ -945,7 +979,7 @@ mod tests {
     fn selected_elements_mark_their_lines() {
         let doc = "<body><p>Keep me here.</p><div class=share><a>Share</a><p>Tweet</p></div><p>After.</p></body>";
         let sel = scraper::Selector::parse(".share").unwrap();
-        let r = render(doc, &|e| sel.matches(e).then_some(7));
+        let r = render(doc, &|e| sel.matches(e).then_some((7, false)));
         let marks: Vec<_> = r.lines.iter().map(|l| l.selected).collect();
         assert_eq!(r.text, "Keep me here.\nShare\nTweet\nAfter.\n");
         assert_eq!(marks, vec![None, Some(7), Some(7), None]);

@@ -190,6 +190,13 @@ impl RuleSet {
         self.selectors.select(element)
     }
 
+    /// [`RuleSet::select`], with whether the rule keeps (what the HTML
+    /// renderer needs: a keep rule selects any element).
+    pub fn select_with_action(&self, element: &scraper::ElementRef<'_>) -> Option<(usize, bool)> {
+        self.select(element)
+            .map(|i| (i, self.rules[i].action == Action::Keep))
+    }
+
     /// Whether any rule has selectors.
     pub fn has_selectors(&self) -> bool {
         !self.selectors.is_empty()
