@@ -651,6 +651,11 @@ mod tests {
         std::fs::write(p, text).unwrap();
     }
 
+    /// A site file's rule that drops blocks reading `phrase`.
+    fn teaser_rule(id: &str, phrase: &str) -> String {
+        format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
+    }
+
     fn matched(set: &RuleSet, text: &str) -> Option<String> {
         let w = crate::document::Features::of(text).words;
         set.match_block(text, w)
@@ -698,9 +703,7 @@ mod tests {
     #[test]
     fn a_wildcard_file_is_for_the_subdomains_only() {
         let tmp = tempfile::tempdir().unwrap();
-        let rule = |id: &str, phrase: &str| {
-            format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
-        };
+        let rule = teaser_rule;
         write(
             tmp.path(),
             "sites/example.com.toml",
@@ -755,9 +758,7 @@ mod tests {
     #[test]
     fn an_exact_file_is_for_its_host_and_www_only() {
         let tmp = tempfile::tempdir().unwrap();
-        let rule = |id: &str, phrase: &str| {
-            format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
-        };
+        let rule = teaser_rule;
         write(
             tmp.path(),
             "sites/example.com.toml",
