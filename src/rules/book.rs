@@ -232,7 +232,7 @@ impl RuleBook {
     fn slot_of(&self, site: Option<&str>) -> Option<usize> {
         use crate::site::{Site, SiteSource};
         let site = site.and_then(|s| Site::new(s, SiteSource::Flag))?;
-        site.lookup()
+        suffixes(site.host())
             .find_map(|name| {
                 self.keys
                     .get(name)
@@ -293,6 +293,21 @@ impl RuleBook {
     pub fn check_site_file(&self, i: usize) -> Result<(), RulesError> {
         let f = &self.site_files[i];
         compile(f.file.rules.clone(), Some(&f.name)).map(drop)
+    }
+
+    /// How many distinct site sets there are ([`RuleBook::check_slot`]
+    /// takes 0 to this, less one).
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Compiles site set `i` (the defaults and a chain of site files, as a
+    /// page of the site will need it), keeping it: what `rules check` does
+    /// for every set, so that a set a page would fail to compile is
+    /// reported, not met at cleaning time (where the defaults would serve
+    /// the page instead).
+    pub fn check_slot(&self, i: usize) -> Result<(), String> {
+        self.slot_set(i).map(drop).map_err(str::to_string)
     }
 
     /// The test cases of all site files, in file order.
@@ -377,7 +392,14 @@ fn site_files(
             Some(host) => (host.to_string(), true),
             None => (name, false),
         };
-        if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
+        // A wildcard file's pages are below its host, which may itself be
+        // a public suffix (`sites/.blogspot.com.toml`: every blog there).
+        let page = if wildcard {
+            format!("a.{host}")
+        } else {
+            host.clone()
+        };
+        if let Err(e) = crate::site::Site::parse(&page, crate::site::SiteSource::Flag) {
             problems.push(RuleProblem {
                 file: src.name.clone(),
                 line: 1,
@@ -397,6 +419,17 @@ fn site_files(
                     col: 1,
                     message: "`subdomains = false` in a wildcard file (`.host.toml`, for the \
                               subdomains only) leaves it no page"
+                        .into(),
+                });
+                continue;
+            }
+            if wildcard && let Some(t) = file.tests.first() {
+                problems.push(RuleProblem {
+                    file: src.name.clone(),
+                    line: t.line,
+                    col: 1,
+                    message: "`[[test]]` in a wildcard file: it has no one host to clean the \
+                              page as; put the test in the subdomain's own site file"
                         .into(),
                 });
                 continue;
@@ -465,7 +498,7 @@ fn plan_slots(site_files: &[SiteFile]) -> (Vec<Slot>, HashMap<String, [usize; 2]
         for (below, slot) in pair.iter_mut().enumerate() {
             // The files for the host and each parent domain that apply to
             // a page of the host itself, or to one below it.
-            let mut chain: Vec<usize> = crate::site::lookup(&f.host)
+            let mut chain: Vec<usize> = suffixes(&f.host)
                 .filter_map(|name| by_host.get(name))
                 .flatten()
                 .copied()
@@ -499,6 +532,15 @@ fn plan_slots(site_files: &[SiteFile]) -> (Vec<Slot>, HashMap<String, [usize; 2]
         keys.insert(f.host.clone(), pair);
     }
     (slots, keys)
+}
+
+/// `host` and each domain above it (`a.b.example.com`, `b.example.com`,
+/// `example.com`, `com`). Site files exist for a site and its parents down to
+/// the registrable domain, and wildcard files for anything with a name
+/// below it (`.blogspot.com`), so the first of these with a file is the
+/// page's nearest.
+fn suffixes(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(host), |h| h.split_once('.').map(|(_, rest)| rest))
 }
 
 /// The slot of a page no site file applies to: the defaults serve it.
@@ -553,7 +595,9 @@ pub fn normalize_host(site: &str) -> &str {
 /// is, and `build` reports it. A wildcard file's leading dot is kept.
 fn site_file_host(name: &str) -> String {
     if let Some(host) = name.strip_prefix('.') {
-        return format!(".{}", site_file_host(host));
+        // A wildcard is named as written: `.www.x.com` is for what is under
+        // `www.x.com`, not under `x.com`.
+        return format!(".{}", host.to_lowercase());
     }
     crate::site::Site::new(name, crate::site::SiteSource::Flag)
         .map_or_else(|| name.to_lowercase(), |s| s.host().to_string())
@@ -753,6 +797,60 @@ mod tests {
         );
         let hosts: Vec<&str> = book.site_hosts().collect();
         assert_eq!(hosts, [".blogs.example.org", ".example.com", "example.com"]);
+    }
+
+    #[test]
+    fn a_wildcard_over_a_public_suffix_serves_every_site_under_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let rule = teaser_rule;
+        write(
+            tmp.path(),
+            "sites/.blogspot.com.toml",
+            &rule("blogspot.nav", "Blog archive picks of the week"),
+        );
+        write(
+            tmp.path(),
+            "sites/jane.blogspot.com.toml",
+            &rule("jane.promo", "Jane bakes on Sundays"),
+        );
+        write(
+            tmp.path(),
+            "sites/.www.example.com.toml",
+            &rule("www.sub", "Deep desk picks"),
+        );
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let site = |s: &str| book.for_site(Some(s));
+        let picks = "Blog archive picks of the week";
+        assert_eq!(
+            matched(site("tom.blogspot.com"), picks).as_deref(),
+            Some("blogspot.nav")
+        );
+        let jane = site("jane.blogspot.com");
+        assert_eq!(matched(jane, picks).as_deref(), Some("blogspot.nav"));
+        assert_eq!(
+            matched(jane, "Jane bakes on Sundays").as_deref(),
+            Some("jane.promo")
+        );
+        // `.www.example.com` is for what is under www.example.com only.
+        assert_eq!(matched(site("news.example.com"), "Deep desk picks"), None);
+        assert_eq!(
+            matched(site("a.www.example.com"), "Deep desk picks").as_deref(),
+            Some("www.sub")
+        );
+
+        // A wildcard file has no one host to run a test as.
+        write(
+            tmp.path(),
+            "sites/.example.org.toml",
+            "[[test]]\npage = \"fixtures/sites/example.org/a.html\"\ncontains = [\"x\"]\n",
+        );
+        let err = RuleBook::load(&[RuleDir(tmp.path().into())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(".example.org.toml:1:1: `[[test]]` in a wildcard file"),
+            "{err}"
+        );
     }
 
     #[test]

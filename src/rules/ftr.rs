@@ -47,15 +47,22 @@ impl Target {
         if !stem.trim_start_matches('.').contains('.') {
             return Target::NotASite(format!("{name} is not a site config (its name is no host)"));
         }
+        if let Some(wild) = stem.strip_prefix('.') {
+            // The subdomains of `wild`, named as written (`.www.x.com` is
+            // for what is under `www.x.com`; `.blogspot.com`, a public
+            // suffix, for every blog under it).
+            let host = wild.trim_start_matches('.').to_lowercase();
+            let below = format!("a.{host}");
+            return match crate::site::Site::parse(&below, crate::site::SiteSource::Flag) {
+                Ok(_) => Target::Subdomains(host),
+                Err(e) => Target::NotASite(format!("the file's name {e}")),
+            };
+        }
         let host = host_of_file_name(name);
         if let Err(e) = crate::site::Site::parse(&host, crate::site::SiteSource::Flag) {
             return Target::NotASite(format!("the file's name {e}"));
         }
-        if stem.starts_with('.') {
-            Target::Subdomains(host)
-        } else {
-            Target::Host(host)
-        }
+        Target::Host(host)
     }
 
     /// Where the translation goes in a rule directory: `global.toml` (a
@@ -185,7 +192,10 @@ const EXACT: &str = "subdomains = false";
 /// Translates an ftr-site-config file.
 pub fn import(file_name: &str, text: &str) -> Imported {
     let target = Target::of_file_name(file_name);
-    let host = host_of_file_name(file_name);
+    let host = match &target {
+        Target::Subdomains(h) => h.clone(),
+        _ => host_of_file_name(file_name),
+    };
     let parsed = Parsed::of(text);
     let mut toml = format!(
         "# Imported from the ftr-site-config file {file_name} by `boilerstrip rules import-ftr`.\n"
@@ -396,6 +406,16 @@ mod tests {
         assert_eq!(
             Target::of_file_name(".example.com.txt").path().as_deref(),
             Some("sites/.example.com.toml")
+        );
+        // A wildcard keeps its labels: a public suffix stays one (every blog
+        // under it), `www.` stays.
+        assert_eq!(
+            Target::of_file_name(".blogspot.com.txt"),
+            Target::Subdomains("blogspot.com".into())
+        );
+        assert_eq!(
+            Target::of_file_name(".www.example.com.txt"),
+            Target::Subdomains("www.example.com".into())
         );
         assert_eq!(Target::Global.path().as_deref(), Some("global.toml"));
     }

@@ -8,7 +8,6 @@
 //! it (the core says which), so nothing is overwritten silently.
 
 use boilerstrip::RuleBook;
-use boilerstrip::rules::RulesError;
 use boilerstrip::rules::ftr::{self, Untranslated};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -104,13 +103,17 @@ fn boilerstrip_write(path: &Path, toml: &str, source: &Path) -> Result<(), Impor
     })
 }
 
-/// Compiles every site file of `book` on its own, in parallel: the problems
-/// a page meeting the site would otherwise find first (a book checks every
-/// file's rules when it loads, but compiles a site's set only when a page
-/// of the site asks for it).
-pub fn check_site_files(book: &RuleBook) -> Vec<RulesError> {
-    (0..book.site_file_count())
+/// Compiles every site file of `book` on its own, and every site set a
+/// page may need (the defaults with a site's files on top), in parallel:
+/// the problems a page meeting the site would otherwise find first (a book
+/// checks every file's rules when it loads, but compiles a site's set only
+/// when a page of the site asks for it). Each problem as a message.
+pub fn check_site_files(book: &RuleBook) -> Vec<String> {
+    let files = (0..book.site_file_count())
         .into_par_iter()
-        .filter_map(|i| book.check_site_file(i).err())
-        .collect()
+        .filter_map(|i| book.check_site_file(i).err().map(|e| e.to_string()));
+    let sets = (0..book.slot_count())
+        .into_par_iter()
+        .filter_map(|i| book.check_slot(i).err());
+    files.chain(sets).collect()
 }

@@ -174,13 +174,13 @@ pub fn explain(
 
 /// The outcome of `rules check`: the rule set's size, to stdout; or every
 /// problem (to stdout, their count to stderr). Whether the rules are fine.
-pub fn rules_check(loaded: &Result<RuleBook, RulesError>, failed: &[RulesError]) -> bool {
+pub fn rules_check(loaded: &Result<RuleBook, RulesError>, failed: &[String]) -> bool {
     match loaded {
         Ok(_) if !failed.is_empty() => {
             for e in failed {
                 println!("{e}");
             }
-            eprintln!("{} site file(s) do not compile", failed.len());
+            eprintln!("{} site file(s) or set(s) do not compile", failed.len());
             false
         }
         Ok(book) => {
