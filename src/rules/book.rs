@@ -245,15 +245,7 @@ impl RuleBook {
     fn slot_set(&self, i: usize) -> Result<&Arc<RuleSet>, &str> {
         let slot = &self.slots[i];
         slot.set
-            .get_or_init(|| {
-                if let Some(layer) = self.selector_layer(&slot.chain) {
-                    return Ok(Arc::new(layer));
-                }
-                let rules = site_rules(&self.base_rules, &self.site_files, &slot.chain);
-                compile(rules, Some(&slot.host))
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-            })
+            .get_or_init(|| self.compile_slot(slot))
             .as_ref()
             .map_err(String::as_str)
     }
@@ -302,12 +294,26 @@ impl RuleBook {
     }
 
     /// Compiles site set `i` (the defaults and a chain of site files, as a
-    /// page of the site will need it), keeping it: what `rules check` does
-    /// for every set, so that a set a page would fail to compile is
+    /// page of the site will need it) and lets it go: what `rules check`
+    /// does for every set, so that a set a page would fail to compile is
     /// reported, not met at cleaning time (where the defaults would serve
-    /// the page instead).
+    /// the page instead). Memory stays that of one set a thread.
     pub fn check_slot(&self, i: usize) -> Result<(), String> {
-        self.slot_set(i).map(drop).map_err(str::to_string)
+        if let Some(set) = self.slots[i].set.get() {
+            return set.as_ref().map(drop).map_err(String::clone);
+        }
+        self.compile_slot(&self.slots[i]).map(drop)
+    }
+
+    /// A slot's set, compiled (not stored).
+    fn compile_slot(&self, slot: &Slot) -> Result<Arc<RuleSet>, String> {
+        if let Some(layer) = self.selector_layer(&slot.chain) {
+            return Ok(Arc::new(layer));
+        }
+        let rules = site_rules(&self.base_rules, &self.site_files, &slot.chain);
+        compile(rules, Some(&slot.host))
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
     }
 
     /// The test cases of all site files, in file order.
