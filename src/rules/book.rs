@@ -701,6 +701,16 @@ mod tests {
         std::fs::write(p, text).unwrap();
     }
 
+    /// A rule directory of these files (path, text), loaded.
+    fn site_book(files: &[(&str, String)]) -> (tempfile::TempDir, RuleBook) {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            write(tmp.path(), path, text);
+        }
+        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        (tmp, book)
+    }
+
     /// A site file's rule that drops blocks reading `phrase`.
     fn teaser_rule(id: &str, phrase: &str) -> String {
         format!("[[rule]]\nid = \"{id}\"\ncategory = \"teasers\"\nphrases = [\"{phrase}\"]\n")
@@ -752,24 +762,20 @@ mod tests {
 
     #[test]
     fn a_wildcard_file_is_for_the_subdomains_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let rule = teaser_rule;
-        write(
-            tmp.path(),
-            "sites/example.com.toml",
-            &rule("example.plus", "Only on Example Plus"),
-        );
-        write(
-            tmp.path(),
-            "sites/.example.com.toml",
-            &rule("example.sections", "Example sections desk picks"),
-        );
-        write(
-            tmp.path(),
-            "sites/.blogs.example.org.toml",
-            &rule("blogs.more", "Jane blog ring picks"),
-        );
-        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let (_tmp, book) = site_book(&[
+            (
+                "sites/example.com.toml",
+                teaser_rule("example.plus", "Only on Example Plus"),
+            ),
+            (
+                "sites/.example.com.toml",
+                teaser_rule("example.sections", "Example sections desk picks"),
+            ),
+            (
+                "sites/.blogs.example.org.toml",
+                teaser_rule("blogs.more", "Jane blog ring picks"),
+            ),
+        ]);
         let site = |s: &str| book.for_site(Some(s));
         for page in ["example.com", "www.example.com"] {
             assert_eq!(
@@ -807,24 +813,20 @@ mod tests {
 
     #[test]
     fn a_wildcard_over_a_public_suffix_serves_every_site_under_it() {
-        let tmp = tempfile::tempdir().unwrap();
-        let rule = teaser_rule;
-        write(
-            tmp.path(),
-            "sites/.blogspot.com.toml",
-            &rule("blogspot.nav", "Blog archive picks of the week"),
-        );
-        write(
-            tmp.path(),
-            "sites/jane.blogspot.com.toml",
-            &rule("jane.promo", "Jane bakes on Sundays"),
-        );
-        write(
-            tmp.path(),
-            "sites/.www.example.com.toml",
-            &rule("www.sub", "Deep desk picks"),
-        );
-        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+        let (tmp, book) = site_book(&[
+            (
+                "sites/.blogspot.com.toml",
+                teaser_rule("blogspot.nav", "Blog archive picks of the week"),
+            ),
+            (
+                "sites/jane.blogspot.com.toml",
+                teaser_rule("jane.promo", "Jane bakes on Sundays"),
+            ),
+            (
+                "sites/.www.example.com.toml",
+                teaser_rule("www.sub", "Deep desk picks"),
+            ),
+        ]);
         let site = |s: &str| book.for_site(Some(s));
         let picks = "Blog archive picks of the week";
         assert_eq!(
@@ -861,30 +863,26 @@ mod tests {
 
     #[test]
     fn an_exact_file_is_for_its_host_and_www_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let rule = teaser_rule;
-        write(
-            tmp.path(),
-            "sites/example.com.toml",
-            &format!(
-                "subdomains = false\n{}",
-                rule("example.plus", "Only on Example Plus")
+        let (tmp, book) = site_book(&[
+            (
+                "sites/example.com.toml",
+                format!(
+                    "subdomains = false\n{}",
+                    teaser_rule("example.plus", "Only on Example Plus")
+                ),
             ),
-        );
-        write(
-            tmp.path(),
-            "sites/.example.com.toml",
-            &rule("example.sections", "Example sections desk picks"),
-        );
-        write(
-            tmp.path(),
-            "sites/example.org.toml",
-            &format!(
-                "subdomains = false\n{}",
-                rule("org.plus", "Only on Org Plus")
+            (
+                "sites/.example.com.toml",
+                teaser_rule("example.sections", "Example sections desk picks"),
             ),
-        );
-        let book = RuleBook::load(&[RuleDir(tmp.path().into())]).unwrap();
+            (
+                "sites/example.org.toml",
+                format!(
+                    "subdomains = false\n{}",
+                    teaser_rule("org.plus", "Only on Org Plus")
+                ),
+            ),
+        ]);
         let site = |s: &str| book.for_site(Some(s));
         for page in ["example.com", "www.example.com"] {
             assert_eq!(
