@@ -191,15 +191,26 @@ const EXACT: &str = "subdomains = false";
 
 /// Translates an ftr-site-config file.
 pub fn import(file_name: &str, text: &str) -> Imported {
+    translate(file_name, text, 1)
+}
+
+/// Translates an ftr file as part `part` of its output file: the first
+/// part is a whole rule file; a later one (another ftr file standing for
+/// the same output) only adds rules, under ids of their own (`ftr2-strip`).
+fn translate(file_name: &str, text: &str, part: usize) -> Imported {
     let target = Target::of_file_name(file_name);
     let host = match &target {
         Target::Subdomains(h) => h.clone(),
         _ => host_of_file_name(file_name),
     };
     let parsed = Parsed::of(text);
-    let mut toml = format!(
-        "# Imported from the ftr-site-config file {file_name} by `boilerstrip rules import-ftr`.\n"
-    );
+    let mut toml = if part == 1 {
+        format!(
+            "# Imported from the ftr-site-config file {file_name} by `boilerstrip rules import-ftr`.\n"
+        )
+    } else {
+        format!("\n# ----- merged: {file_name} stands for the same file\n")
+    };
     match &target {
         Target::Subdomains(h) => {
             let _ = writeln!(
@@ -210,7 +221,7 @@ pub fn import(file_name: &str, text: &str) -> Imported {
         Target::Global => toml.push_str("# For every site.\n"),
         _ => {}
     }
-    if let Target::Host(h) = &target {
+    if let (Target::Host(h), 1) = (&target, part) {
         let _ = writeln!(
             toml,
             "# As ftr reads it: for {h} and www.{h}, not for other subdomains.\n{EXACT}"
@@ -227,7 +238,12 @@ pub fn import(file_name: &str, text: &str) -> Imported {
         Target::Global => "ftr-global".to_string(),
         _ => crate::rules::id_prefix(&host),
     };
-    write_rules(&mut toml, &id_host, &parsed);
+    let tag = if part == 1 {
+        "ftr".to_string()
+    } else {
+        format!("ftr{part}")
+    };
+    write_rules(&mut toml, &format!("{id_host}.{tag}"), &parsed);
     if target != Target::Global {
         write_test_stubs(&mut toml, &host, &parsed.tests);
     }
@@ -240,17 +256,17 @@ pub fn import(file_name: &str, text: &str) -> Imported {
 }
 
 /// The strip and body rules.
-fn write_rules(toml: &mut String, id_host: &str, parsed: &Parsed) {
+fn write_rules(toml: &mut String, id: &str, parsed: &Parsed) {
     push_selector_rule(
         toml,
-        &format!("{id_host}.ftr-strip"),
+        &format!("{id}-strip"),
         "navigation",
         "Elements the ftr-site-config file strips",
         &parsed.strip,
     );
     push_selector_rule(
         toml,
-        &format!("{id_host}.ftr-body"),
+        &format!("{id}-body"),
         "keep",
         "The article body the ftr-site-config file names: protected",
         &parsed.body,
@@ -307,41 +323,27 @@ pub fn import_all(files: &[(String, String)]) -> Collection {
     let mut c = Collection::default();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, (name, text)) in files.iter().enumerate() {
-        let imported = import(name, text);
-        let Some(path) = imported.target.path() else {
-            if let Target::NotASite(why) = imported.target {
+        let Some(path) = Target::of_file_name(name).path() else {
+            if let Target::NotASite(why) = Target::of_file_name(name) {
                 c.not_sites.push((i, why));
             }
             continue;
         };
-        let untranslated = imported.untranslated.into_iter().map(|u| (i, u));
-        match at.get(&path) {
-            None => {
-                at.insert(path.clone(), c.outputs.len());
-                c.outputs.push(Output {
-                    path,
-                    sources: vec![i],
-                    untranslated: untranslated.collect(),
-                    toml: imported.toml,
-                });
-            }
-            Some(&k) => {
-                let out = &mut c.outputs[k];
-                // The second file's rules under ids of their own.
-                let n = out.sources.len() + 1;
-                let toml = imported
-                    .toml
-                    .replace(".ftr-strip\"\n", &format!(".ftr{n}-strip\"\n"))
-                    .replace(".ftr-body\"\n", &format!(".ftr{n}-body\"\n"))
-                    .replace(&format!("{EXACT}\n"), "");
-                let _ = write!(
-                    out.toml,
-                    "\n# ----- merged: {name} stands for the same file\n{toml}"
-                );
-                out.sources.push(i);
-                out.untranslated.extend(untranslated);
-            }
-        }
+        let k = *at.entry(path.clone()).or_insert_with(|| {
+            c.outputs.push(Output {
+                path,
+                sources: Vec::new(),
+                untranslated: Vec::new(),
+                toml: String::new(),
+            });
+            c.outputs.len() - 1
+        });
+        let out = &mut c.outputs[k];
+        let imported = translate(name, text, out.sources.len() + 1);
+        out.toml.push_str(&imported.toml);
+        out.sources.push(i);
+        out.untranslated
+            .extend(imported.untranslated.into_iter().map(|u| (i, u)));
     }
     c
 }
